@@ -1,0 +1,214 @@
+"""The one Python surface of eventwatch: the CLI (and later the HTTP API) are thin layers over it.
+
+    from eventwatch import api
+    from eventwatch.config import Settings
+    settings = Settings.from_env(db_path="events.duckdb")
+    api.ingest(["examples/"], settings=settings)
+    for event in api.events(settings=settings, plover_type="ASSAULT"):
+        print(event.event_id, event.source_actors, event.target_actors)
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from eventwatch import __version__
+from eventwatch.config import Settings
+from eventwatch.model import Article, Event, Extraction
+
+if TYPE_CHECKING:
+    from eventwatch.io.fetch import Fetched, Fetcher
+    from eventwatch.pipeline import Extractor
+    from eventwatch.store import EventFilter, Store, WriteResult
+
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    articles_read: int
+    articles_added: int
+    articles_skipped: int
+    events: int
+    mentions: int
+    quantities: int
+    relations: int
+    failed: tuple[str, ...] = ()  # article ids whose extraction failed (stored with their error)
+
+
+def read_articles(inputs: Sequence[str], *, settings: Settings, fetch: Fetcher | None = None) -> Iterator[Article]:
+    """Articles from files, folders, globs and URLs, streamed in input order."""
+    from eventwatch.io.readers import read_inputs
+
+    return read_inputs(inputs, fetch=fetch or _default_fetcher(settings), max_bytes=settings.max_input_bytes)
+
+
+def extract(
+    inputs: Sequence[str], *, settings: Settings, extractor: Extractor | None = None, fetch: Fetcher | None = None
+) -> Iterator[Extraction]:
+    """Stateless extraction: records for every article of the inputs, nothing stored."""
+    extractor = extractor or _extractor(settings)
+    return extractor.extract(read_articles(inputs, settings=settings, fetch=fetch))
+
+
+def write_jsonl(extractions: Iterable[Extraction], out: IO[str]) -> int:
+    """The interchange contract's JSONL; returns the number of articles written."""
+    n = 0
+    for extraction in extractions:
+        for record in extraction.records():
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def ingest(
+    inputs: Sequence[str],
+    *,
+    settings: Settings,
+    extractor: Extractor | None = None,
+    fetch: Fetcher | None = None,
+    progress: Callable[[int], ProgressCallback] | None = None,
+) -> IngestResult:
+    """Read, extract and store. Every input is read and checked before the database is touched,
+    so bad input leaves it as it was; articles already stored (same content hash) are skipped
+    before extraction; each batch is written in one transaction."""
+    from eventwatch.store import Store
+
+    fetch = _caching(fetch or _default_fetcher(settings))
+    total = sum(1 for _ in read_articles(inputs, settings=settings, fetch=fetch))  # validation pass
+    extractor = extractor or _extractor(settings)
+    tick = progress(total) if progress else None
+    read = added = skipped = 0
+    counts = {"events": 0, "mentions": 0, "quantities": 0, "relations": 0}
+    failed: list[str] = []
+    with Store(settings.db_path) as store:
+        pending: list[Article] = []
+        seen: set[str] = set()
+
+        def flush() -> None:
+            nonlocal added, skipped
+            if not pending:
+                return
+            extractions = list(extractor.extract(pending))
+            failed.extend(e.article.article_id for e in extractions if e.errors)
+            result: WriteResult = store.write(extractions)
+            added += result.articles_added
+            skipped += result.articles_skipped
+            for key in counts:
+                counts[key] += getattr(result, key)
+            if tick:
+                tick(len(pending))
+            pending.clear()
+
+        for article in read_articles(inputs, settings=settings, fetch=fetch):
+            read += 1
+            digest = article.content_hash
+            if digest in seen or store.has_article(digest):
+                skipped += 1
+                if tick:
+                    tick(1)
+                continue
+            seen.add(digest)
+            pending.append(article)
+            if len(pending) >= settings.batch_size:
+                flush()
+        flush()
+    return IngestResult(
+        articles_read=read,
+        articles_added=added,
+        articles_skipped=skipped,
+        failed=tuple(failed),
+        **counts,
+    )
+
+
+def events(*, settings: Settings, flt: EventFilter | None = None) -> list[Event]:
+    from eventwatch.store import EventFilter, Store
+
+    with Store(settings.db_path, read_only=True) as store:
+        return store.events(flt or EventFilter())
+
+
+def event_rows(*, settings: Settings, flt: EventFilter | None = None) -> list[dict[str, Any]]:
+    from eventwatch.store import EventFilter, Store
+
+    with Store(settings.db_path, read_only=True) as store:
+        return store.event_rows(flt or EventFilter())
+
+
+def export(fmt: str, out: Path, *, settings: Settings, flt: EventFilter | None = None) -> int:
+    from eventwatch.store import EventFilter, Store
+    from eventwatch.store.export import export as run_export
+
+    with Store(settings.db_path, read_only=True) as store:
+        return run_export(store, fmt, out, flt or EventFilter())
+
+
+def summary(*, settings: Settings, top: int = 10) -> dict[str, Any]:
+    with _open(settings) as store:
+        return store.summary(top=top)
+
+
+def info(*, settings: Settings) -> dict[str, Any]:
+    """Versions, the spaCy model in use, the database and its counts."""
+    from importlib.metadata import version
+
+    import spacy
+
+    from eventwatch.nlp import model_version
+
+    details: dict[str, Any] = {
+        "eventwatch": __version__,
+        "python": platform.python_version(),
+        "spacy": spacy.__version__,
+        "duckdb": version("duckdb"),
+        "spacy_model": settings.spacy_model,
+        "db_path": str(settings.db_path),
+        "db_exists": Path(settings.db_path).exists(),
+    }
+    try:
+        details["spacy_model_version"] = model_version(spacy.load(settings.spacy_model))
+    except OSError as exc:
+        details["spacy_model_version"] = f"not installed: {exc}"
+    if details["db_exists"]:
+        with _open(settings) as store:
+            details["schema_version"] = store.schema_version()
+            details["counts"] = store.counts()
+    else:
+        details["counts"] = {"articles": 0, "events": 0, "mentions": 0, "quantities": 0, "relations": 0}
+    return details
+
+
+def _open(settings: Settings) -> Store:
+    from eventwatch.store import Store
+
+    return Store(settings.db_path, read_only=True)
+
+
+def _extractor(settings: Settings) -> Extractor:
+    from eventwatch.pipeline import Extractor
+
+    return Extractor(settings=settings)
+
+
+def _default_fetcher(settings: Settings) -> Fetcher:
+    from eventwatch.io.fetch import http_fetcher
+
+    return http_fetcher(timeout_s=settings.fetch_timeout_s, max_bytes=settings.max_input_bytes)
+
+
+def _caching(fetch: Fetcher) -> Fetcher:
+    """A fetcher that asks the network once per URL (ingest reads its inputs twice)."""
+    cache: dict[str, Fetched] = {}
+
+    def cached(url: str) -> Fetched:
+        if url not in cache:
+            cache[url] = fetch(url)
+        return cache[url]
+
+    return cached

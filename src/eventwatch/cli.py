@@ -1,0 +1,273 @@
+"""The ``eventwatch`` command line: each command parses, calls ``eventwatch.api``, renders.
+
+Errors print as ``[E100] file, line 3: problem`` with a non-zero exit and no traceback
+(``--debug`` shows it).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from eventwatch.config import Settings
+from eventwatch.errors import EventwatchError
+
+app = typer.Typer(
+    name="eventwatch",
+    help="Turn news about conflict and politics into a queryable event database.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB file. Default: $EVENTWATCH_DB, else ./eventwatch.duckdb."),
+]
+_state: dict[str, bool] = {"debug": False}
+
+
+@app.callback()
+def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False) -> None:
+    _state["debug"] = debug
+
+
+def _settings(db: Path | None = None) -> Settings:
+    return Settings.from_env(db_path=db)
+
+
+def _run(action: Callable[[], Any]) -> Any:
+    try:
+        return action()
+    except EventwatchError as exc:
+        if _state["debug"]:
+            raise
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(code=1) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        raise typer.Exit(code=130) from None
+
+
+@app.command()
+def extract(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders, globs or http(s) URLs.")],
+    out: Annotated[str, typer.Option("--out", "-o", help="Output JSONL file, or - for stdout.")] = "-",
+) -> None:
+    """Extract coded records as JSONL, storing nothing.
+
+    Example: eventwatch extract examples/ --out records.jsonl
+    """
+    from eventwatch import api
+
+    settings = _settings()
+
+    def action() -> int:
+        extractions = api.extract(inputs, settings=settings)
+        if out == "-":
+            return api.write_jsonl(extractions, sys.stdout)
+        with open(out, "w", encoding="utf-8") as handle:
+            return api.write_jsonl(extractions, handle)
+
+    n = _run(action)
+    if out != "-":
+        typer.echo(f"{n} articles -> {out}", err=True)
+
+
+@app.command()
+def ingest(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders, globs or http(s) URLs.")],
+    db: DbOption = None,
+) -> None:
+    """Extract and store articles; re-ingesting an article changes nothing.
+
+    Example: eventwatch ingest examples/ news.jsonl https://example.org/feed.xml --db events.duckdb
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from eventwatch import api
+
+    settings = _settings(db)
+    console = Console(stderr=True)
+    progress = Progress(
+        TextColumn("ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+
+    def start(total: int) -> Callable[[int], None]:
+        task = progress.add_task("ingest", total=total)
+        return lambda n: progress.advance(task, n)
+
+    with progress:
+        result = _run(lambda: api.ingest(inputs, settings=settings, progress=start))
+    typer.echo(
+        f"{result.articles_read} articles read: {result.articles_added} added, "
+        f"{result.articles_skipped} already stored; {result.events} events, {result.mentions} mentions, "
+        f"{result.quantities} quantities, {result.relations} relations -> {settings.db_path}"
+    )
+    for article_id in result.failed:
+        typer.echo(f"warning: extraction failed for {article_id} (stored with its error)", err=True)
+
+
+@app.command()
+def events(
+    db: DbOption = None,
+    plover_type: Annotated[str | None, typer.Option("--type", help="PLOVER type, e.g. ASSAULT.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Actor name (substring) or id.")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO 3166 alpha-3 of an actor or the place.")] = None,
+    since: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+    until: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+    modality: Annotated[str | None, typer.Option(help="occurred, ongoing, threatened, ...")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or jsonl.")] = "table",
+) -> None:
+    """List stored events, filtered.
+
+    Example: eventwatch events --type ASSAULT --country ISR --since 2024-11-01 --format jsonl
+    """
+    from eventwatch import api
+    from eventwatch.errors import QueryError
+    from eventwatch.store import EventFilter
+
+    if fmt not in ("table", "csv", "json", "jsonl"):
+        _run(lambda: (_ for _ in ()).throw(QueryError(f"unknown format {fmt!r}: use table, csv, json or jsonl")))
+    flt = EventFilter(
+        plover_type=plover_type.upper() if plover_type else None,
+        actor=actor,
+        country=country.upper() if country else None,
+        since=since,
+        until=until,
+        modality=modality,
+        limit=limit,
+    )
+    rows: list[dict[str, Any]] = _run(lambda: api.event_rows(settings=_settings(db), flt=flt))
+    if fmt == "jsonl":
+        for row in rows:
+            typer.echo(json.dumps(row, ensure_ascii=False, default=str))
+    elif fmt == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+    else:
+        flat = [_flat_row(r) for r in rows]
+        if fmt == "csv":
+            writer = csv.DictWriter(sys.stdout, fieldnames=list(FLAT_COLUMNS))
+            writer.writeheader()
+            writer.writerows(flat)
+        else:
+            _print_table(flat, title=f"{len(flat)} events")
+
+
+FLAT_COLUMNS = ("event_id", "date", "type", "cameo", "modality", "source", "target", "place", "attribution", "evidence")
+
+
+def _flat_row(row: dict[str, Any]) -> dict[str, Any]:
+    def names(actors: list[dict[str, Any]]) -> str:
+        return "; ".join(f"{a['name']} ({a.get('cameo_code') or a.get('country') or '?'})" for a in actors)
+
+    attribution = row.get("attribution") or {}
+    speaker = (attribution.get("speaker") or {}).get("name")
+    return {
+        "event_id": row["event_id"],
+        "date": (row.get("date") or {}).get("value") or "",
+        "type": row["plover_type"] + (f"/{row['plover_mode']}" if row.get("plover_mode") else ""),
+        "cameo": row.get("cameo_code") or "",
+        "modality": row["modality"],
+        "source": names(row.get("source_actors") or []),
+        "target": names(row.get("target_actors") or []),
+        "place": (row.get("location") or {}).get("name") or "",
+        "attribution": attribution.get("kind", "") + (f": {speaker}" if speaker else ""),
+        "evidence": (row.get("evidence") or {}).get("text", ""),
+    }
+
+
+def _print_table(rows: list[dict[str, Any]], *, title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    columns = list(rows[0]) if rows else list(FLAT_COLUMNS)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(str(row[c]) for c in columns))
+    Console(width=200).print(table)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="acled-csv, plover-json, gdelt-tsv or parquet.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file.")],
+    db: DbOption = None,
+) -> None:
+    """Export stored events in the formats the field uses.
+
+    Example: eventwatch export --format acled-csv --out events.csv
+    """
+    from eventwatch import api
+
+    n = _run(lambda: api.export(fmt, out, settings=_settings(db)))
+    typer.echo(f"{n} rows -> {out}")
+
+
+@app.command()
+def summary(db: DbOption = None) -> None:
+    """What the database holds: articles, events by type, top actors.
+
+    Example: eventwatch summary --db eventwatch.duckdb
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from eventwatch import api
+
+    settings = _settings(db)
+    data = _run(lambda: api.summary(settings=settings))
+    console = Console(width=120)
+    counts = data["counts"]
+    console.print(f"[bold]{settings.db_path}[/bold]: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    for key, title in (("events_by_type", "events by type"), ("events_by_modality", "events by modality"),
+                       ("top_actors", "top actors")):  # fmt: skip
+        table = Table(title=title)
+        table.add_column(title.split()[-1])
+        table.add_column("events", justify="right")
+        for name, n in data[key]:
+            table.add_row(str(name), str(n))
+        console.print(table)
+
+
+@app.command()
+def info(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Versions, the spaCy model in use, the database path and its counts.
+
+    Example: eventwatch info --json
+    """
+    from eventwatch import api
+
+    details = _run(lambda: api.info(settings=_settings(db)))
+    if as_json:
+        typer.echo(json.dumps(details, indent=2))
+        return
+    for key, value in details.items():
+        typer.echo(f"{key}: {value}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Extraction from parsed sentences: actors, events, dates, places, quantities, relations."""

@@ -1,0 +1,181 @@
+"""One parsed article in, one ``Extraction`` out: mentions, events, quantities and relations.
+
+This is the only place that walks a whole document; each kind of record has its own module.
+Article-level context is used where one sentence cannot decide: the countries the article is
+about steer the geocoder, and an attack whose target the sentence leaves implicit ("a rise in
+drone attacks originating from Iraq") takes the article's main adversary, with lower confidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from eventwatch.extract.attribution import AttributionFinder
+from eventwatch.extract.events import SentenceContext, events_in_sentence
+from eventwatch.extract.participants import ParticipantResolver
+from eventwatch.extract.relations import relations_from_events, relations_in_sentence
+from eventwatch.model import (
+    ActorRef,
+    Article,
+    DateValue,
+    Event,
+    Extraction,
+    Mention,
+    Place,
+    Quantity,
+    Relation,
+    stable_id,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from eventwatch.extract.resources import Resources
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+IMPLICIT_TARGET_TYPES = frozenset({"ASSAULT", "THREATEN", "COERCE"})
+
+
+def published_date(article: Article) -> dt.date | None:
+    if not article.published:
+        return None
+    try:
+        return dt.date.fromisoformat(article.published[:10])
+    except ValueError:
+        return None
+
+
+def extract_article(doc: Doc, article: Article, resources: Resources) -> Extraction:
+    from eventwatch.extract.dates import normalize_date
+    from eventwatch.extract.quantities import extract_casualties, extract_quantities
+
+    published = published_date(article)
+    published_value = (
+        DateValue(value=published.isoformat(), precision="day", start=published.isoformat(), end=published.isoformat())
+        if published
+        else None
+    )
+    resolver = ParticipantResolver(doc, resources.actors)
+    attributions = AttributionFinder(doc, resolver)
+    sentences = list(doc.sents)
+    sentence_of = {tok.i: n for n, sent in enumerate(sentences) for tok in sent}
+
+    countries = _article_countries(doc, resources)
+    mentions: list[Mention] = []
+    dates: dict[int, DateValue] = {}
+    places: dict[int, Place] = {}
+    for ent in doc.ents:
+        actor = resolver.entity_actor(ent)
+        place = None
+        date = None
+        if ent.label_ in PLACE_LABELS:
+            place = resources.gazetteer.resolve(ent.text, context_countries=countries, kind=ent.label_)
+            if place is not None:
+                place = replace(place, text=ent.text)
+                places[ent.start] = place
+        elif ent.label_ == "DATE":
+            date = normalize_date(ent.text, published=published)
+            if date is not None:
+                dates[ent.start] = date
+        mentions.append(
+            Mention(
+                article_id=article.article_id,
+                mention_id=stable_id(article.article_id, ent.start_char, ent.end_char, ent.label_),
+                kind=ent.label_,
+                text=ent.text,
+                start=ent.start_char,
+                end=ent.end_char,
+                sentence=sentence_of.get(ent.start, 0),
+                actor=actor if ent.label_ not in ("DATE", "CARDINAL") else None,
+                place=place,
+                date=date,
+            )
+        )
+
+    events: list[Event] = []
+    quantities: list[Quantity] = []
+    relations: list[Relation] = []
+    for n, sent in enumerate(sentences):
+        killed, injured = extract_casualties(sent)
+        ctx = SentenceContext(
+            article_id=article.article_id,
+            index=n,
+            sent=sent,
+            published=published_value,
+            dates={k: v for k, v in dates.items() if sent.start <= k < sent.end},
+            places={k: v for k, v in places.items() if sent.start <= k < sent.end},
+            casualties=(killed.count if killed else None, injured.count if injured else None),
+        )
+        events.extend(events_in_sentence(ctx, resources=resources, resolver=resolver, attributions=attributions))
+        for quantity in extract_quantities(sent, article_id=article.article_id, sentence_index=n, published=published):
+            root = doc.char_span(quantity.evidence.start, quantity.evidence.end, alignment_mode="expand")
+            attribution = attributions.for_event(root.root, root.root) if root is not None else quantity.attribution
+            quantities.append(replace(quantity, attribution=attribution))
+        relations.extend(
+            relations_in_sentence(sent, article_id=article.article_id, index=n, resolver=resolver, attributions=attributions)
+        )
+
+    events = _fill_implicit_targets(events, doc, resources)
+    quantities = _inherit_report_attribution(quantities, events)
+    for relation in relations_from_events(events):
+        if all(r.relation_id != relation.relation_id for r in relations):
+            relations.append(relation)
+    return Extraction(
+        article=replace(article, n_sentences=len(sentences)),
+        mentions=tuple(mentions),
+        events=tuple(events),
+        quantities=tuple(quantities),
+        relations=tuple(relations),
+    )
+
+
+def _article_countries(doc: Doc, resources: Resources) -> list[str]:
+    """Countries the article is about, most mentioned first (GPE names and demonyms)."""
+    counts: Counter[str] = Counter()
+    for ent in doc.ents:
+        if ent.label_ in ("GPE", "NORP"):
+            code = resources.actors.country_of(ent.text)
+            if code:
+                counts[code] += 1
+    return [code for code, _ in counts.most_common()]
+
+
+def _fill_implicit_targets(events: list[Event], doc: Doc, resources: Resources) -> list[Event]:
+    """Give an attack or threat with a known source but no target the article's main adversary of
+    that source: the most mentioned country other than the source's own (coreference at the level
+    of the article, marked by a target with no mention and a lower confidence)."""
+    countries = Counter[str]()
+    for ent in doc.ents:
+        if ent.label_ in ("GPE", "NORP"):
+            code = resources.actors.country_of(ent.text)
+            if code:
+                countries[code] += 1
+    filled: list[Event] = []
+    for event in events:
+        if event.plover_type in IMPLICIT_TARGET_TYPES and event.source_actors and not event.target_actors:
+            own = {a.country for a in event.source_actors}
+            candidates = [(c, n) for c, n in countries.most_common() if c not in own and n >= 3]
+            if candidates:
+                code = candidates[0][0]
+                state = resources.actors.resolve(code) or ActorRef(name=code, country=code, cameo_code=code)
+                target = replace(state, mention=None)
+                event = replace(event, target_actors=(target,), confidence=round(event.confidence * 0.6, 3))
+        filled.append(event)
+    return filled
+
+
+def _inherit_report_attribution(quantities: list[Quantity], events: list[Event]) -> list[Quantity]:
+    """Counts that continue a media report ("... a Maariv report ... Drone assaults have surged
+    from six to 90") are attributed to that report when the sentence names no source of its own."""
+    reports = {e.sentence: e.attribution for e in events if e.attribution.kind == "media"}
+    out = []
+    for q in quantities:
+        if q.attribution.kind == "author":
+            previous = reports.get(q.sentence) or reports.get(q.sentence - 1)
+            if previous is not None:
+                q = replace(q, attribution=previous)
+        out.append(q)
+    return out

@@ -1,0 +1,122 @@
+"""Modality: did it happen, is it happening, or was it only threatened, intended, planned,
+hypothesised or denied?
+
+Read from the trigger's own modifiers ("no ceasefire", "potential action", "any attack") and from
+the clauses above it: negation, modal verbs, future and intent verbs ("announced it would"),
+threat verbs ("warned it would strike"), conditionals ("until", "if") and verbs of prevention
+("to counter ... action"). The strongest cue wins: denied > hypothetical > threatened > planned >
+intended > ongoing > occurred.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from eventwatch.model import Modality
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+HYPOTHETICAL_MODIFIERS = frozenset({"potential", "possible", "hypothetical", "future", "eventual", "prospective"})
+HYPOTHETICAL_MODALS = frozenset({"would", "could", "might", "may", "should"})
+FUTURE_MODALS = frozenset({"will", "'ll", "shall"})
+CONDITIONAL_MARKS = frozenset({"if", "unless", "until", "lest", "whether"})
+PREVENTION_VERBS = frozenset({"prevent", "counter", "avert", "deter", "avoid", "forestall", "thwart", "fear"})
+DENIAL_VERBS = frozenset({"deny", "refute", "dismiss", "disprove"})
+THREAT_VERBS = frozenset({"threaten", "warn"})
+PLAN_VERBS = frozenset({"plan", "schedule", "expect", "due", "set", "slate"})
+INTENT_VERBS = frozenset(
+    {
+        "intend", "decide", "aim", "vow", "pledge", "promise", "seek", "want", "resolve", "determine",
+        "prepare", "agree", "announce", "say", "declare", "state", "insist", "emphasize", "stress",
+        "consensus", "agreement", "decision", "continue", "try", "attempt", "hope", "plot",
+    }
+)  # fmt: skip
+INTENT_NOUNS = frozenset({"consensus", "agreement", "decision", "plan", "intention", "bid", "attempt", "threat"})
+PRECEDENCE: tuple[Modality, ...] = (
+    "denied", "hypothetical", "threatened", "planned", "intended", "ongoing", "occurred",
+)  # fmt: skip
+
+
+def modality_of(trigger: Token, anchor: Token) -> tuple[Modality, tuple[str, ...]]:
+    """The event's modality and the words that decided it."""
+    cues: dict[Modality, list[str]] = {}
+
+    def add(kind: Modality, token: Token) -> None:
+        cues.setdefault(kind, []).append(token.text)
+
+    for child in trigger.children:
+        if child.dep_ == "det" and child.lower_ in ("no", "any"):
+            add("denied" if child.lower_ == "no" else "hypothetical", child)
+        if child.dep_ in ("amod", "advmod") and child.lower_ in HYPOTHETICAL_MODIFIERS:
+            add("hypothetical", child)
+        if child.dep_ == "neg":
+            add("denied", child)
+    if trigger.pos_ == "NOUN" and trigger.head.lemma_ == "be" and trigger.dep_ == "attr":
+        # "There is no ceasefire": the noun's existence is what the clause asserts or denies
+        for child in trigger.head.children:
+            if child.dep_ == "neg":
+                add("denied", child)
+
+    chain = _clause_chain(trigger, anchor)
+    for depth, verb in enumerate(chain):
+        own_clause = depth == 0 or verb == anchor
+        children = list(verb.children)
+        modal = next((c for c in children if c.dep_ == "aux" and c.tag_ == "MD"), None)
+        if own_clause:
+            if any(c.dep_ == "neg" for c in children):
+                add("denied", next(c for c in children if c.dep_ == "neg"))
+            if modal is not None and modal.lower_ in HYPOTHETICAL_MODALS:
+                reported = any(v.lemma_ in INTENT_VERBS | THREAT_VERBS for v in chain[depth + 1 :])
+                add("intended" if reported and modal.lower_ == "would" else "hypothetical", modal)
+            elif modal is not None and modal.lower_ in FUTURE_MODALS:
+                add("intended", modal)
+            if _progressive(verb):
+                add("ongoing", verb)
+        mark = next((c for c in children if c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS), None)
+        if mark is not None and verb.dep_ == "advcl":
+            add("hypothetical", mark)
+        if depth == 0:
+            continue
+        lemma = verb.lemma_.lower()
+        if lemma in DENIAL_VERBS and verb != trigger:
+            add("denied", verb)
+        elif lemma in THREAT_VERBS:
+            add("threatened", verb)
+        elif lemma in PREVENTION_VERBS:
+            add("hypothetical", verb)
+        elif lemma in PLAN_VERBS:
+            add("planned", verb)
+        elif (lemma in INTENT_VERBS or lemma in INTENT_NOUNS) and _infinitive_below(chain, depth):
+            add("intended", verb)
+    for kind in PRECEDENCE:
+        if kind in cues:
+            return kind, tuple(cues[kind])
+    return "occurred", ()
+
+
+def _clause_chain(trigger: Token, anchor: Token) -> list[Token]:
+    """The trigger, then the verbs and event nouns above it up to the sentence root."""
+    chain = [trigger]
+    node = trigger
+    seen = {trigger.i}
+    while node.head.i != node.i and node.head.i not in seen:
+        node = node.head
+        seen.add(node.i)
+        if node.pos_ in ("VERB", "AUX") or node.lemma_ in INTENT_NOUNS or node == anchor:
+            chain.append(node)
+    return chain
+
+
+def _infinitive_below(chain: list[Token], depth: int) -> bool:
+    """True when the clause under ``chain[depth]`` is an infinitive, a future or a bare report
+    ("decided to strike", "announced it will strike", "consensus to continue")."""
+    below = chain[depth - 1]
+    for node in chain[:depth]:
+        if any(c.dep_ == "aux" and c.lower_ in ("to", "will", "would", "'ll") for c in node.children):
+            return True
+    return below.dep_ in ("xcomp", "acl", "relcl") and below.tag_ in ("VB", "VBG")
+
+
+def _progressive(verb: Token) -> bool:
+    return verb.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in verb.children)

@@ -1,0 +1,228 @@
+"""Who takes part: noun phrases of the dependency parse resolved to actors.
+
+A nominal head is resolved, in order, as (1) the named entity it belongs to, through the actor
+base (with a person's title giving country and role: "Israeli Minister Zeev Elkin" -> ISRGOV);
+(2) a pronoun or definite description ("it", "the group"), through the nearest compatible actor
+before it; (3) a role phrase ("the Iraqi armed forces" -> IRQMIL); (4) a phrase whose actor sits in
+a possessive or a "from/in/of" modifier ("movements from Iraq and Yemen" -> IRQ, YEM). A phrase
+that resolves to nothing is not an actor.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from eventwatch.model import ActorRef, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
+
+    from eventwatch.resources.actors import ActorBase
+
+ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+PRONOUNS = frozenset({"he", "she", "it", "they", "them", "him", "her", "its", "their", "his"})
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
+MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "nmod", "case"})
+SKIP_WORDS = frozenset({"the", "a", "an", "these", "those", "this", "that", "key", "so", "called", "-"})
+GROUP_NOUNS = frozenset(
+    {"group", "faction", "movement", "militia", "organization", "organisation", "party", "force", "coalition"}
+)
+PERSON_NOUNS = frozenset({"minister", "president", "leader", "spokesman", "spokeswoman", "official", "chief"})
+ANCHOR_PREPS = ("from", "in", "of", "within")
+
+
+class ParticipantResolver:
+    """Resolves noun phrases of one parsed document to actors; remembers what it resolved so that
+    pronouns and definite descriptions find their antecedents."""
+
+    def __init__(self, doc: Doc, actors: ActorBase) -> None:
+        self.doc = doc
+        self.actors = actors
+        self._ent_at: dict[int, SpacySpan] = {t.i: ent for ent in doc.ents for t in ent}
+        self._cache: dict[int, ActorRef | None] = {}
+        self._antecedents: list[tuple[int, ActorRef]] | None = None
+
+    # -- entities -------------------------------------------------------------------------
+    def entity(self, token: Token) -> SpacySpan | None:
+        return self._ent_at.get(token.i)
+
+    def span_of(self, start_token: int, end_token: int) -> Span:
+        span = self.doc[start_token:end_token]
+        return Span(text=span.text, start=span.start_char, end=span.end_char)
+
+    def entity_actor(self, ent: SpacySpan) -> ActorRef | None:
+        """The actor an entity names, with its mention; None for entities that are not actors."""
+        if ent.label_ not in ACTOR_LABELS:
+            return None
+        mention = Span(text=ent.text, start=ent.start_char, end=ent.end_char)
+        entry = self.actors.get(ent.ent_id_) if ent.ent_id_ else None
+        ref = self.actors.ref(entry) if entry is not None else self.actors.resolve(_clean(ent.text))
+        if ent.label_ == "PERSON" and (ref is None or ref.country is None):
+            titled = self._title_of(ent)
+            if titled is not None:
+                return ActorRef(
+                    name=ent.text if ref is None else ref.name,
+                    actor_id=None if ref is None else ref.actor_id,
+                    type="person",
+                    country=titled.country,
+                    cameo_code=titled.cameo_code,
+                    mention=mention,
+                )
+            if ref is None:
+                return ActorRef(name=ent.text, type="person", mention=mention)
+        if ref is None:
+            if ent.label_ == "ORG":
+                return ActorRef(name=ent.text, type="organization", mention=mention)
+            return None
+        return _with_mention(ref, mention)
+
+    def _title_of(self, ent: SpacySpan) -> ActorRef | None:
+        """A person's title from the words before the name: "Israeli Minister", "Iraq's defence
+        minister" -> the role actor."""
+        root = ent.root
+        words = [t for t in root.subtree if t.i < ent.start and t.dep_ in MODIFIER_DEPS | {"det"}]
+        words += [t for t in root.children if t.dep_ == "appos"]
+        if not words:
+            return None
+        phrase = " ".join(t.text for t in sorted(words, key=lambda t: t.i) if t.lower_ not in SKIP_WORDS)
+        return self.actors.resolve(phrase) if phrase else None
+
+    # -- nominal heads --------------------------------------------------------------------
+    def resolve(self, token: Token) -> list[ActorRef]:
+        """Actors for one nominal head (its conjuncts are the caller's business)."""
+        ent = self.entity(token)
+        if ent is not None:
+            ref = self.entity_actor(ent)
+            if ref is not None:
+                return [ref]
+        if token.lower_ in PRONOUNS and token.pos_ == "PRON":
+            ref = self.antecedent(token)
+            return [_with_mention(ref, self.span_of(token.i, token.i + 1))] if ref else []
+        ref = self._role_phrase(token)
+        if ref is not None:
+            return [ref]
+        if _is_definite_description(token):
+            ante = self.antecedent(token)
+            if ante is not None:
+                return [_with_mention(ante, self.span_of(token.i, token.i + 1))]
+        return self._anchored(token)
+
+    def resolve_all(self, token: Token) -> list[ActorRef]:
+        """Actors for a head and its coordinated siblings ("Iraq and Yemen")."""
+        found: list[ActorRef] = []
+        for tok in (token, *token.conjuncts):
+            for ref in self.resolve(tok):
+                if all(_key(ref) != _key(f) for f in found):
+                    found.append(ref)
+        return found
+
+    def _role_phrase(self, token: Token) -> ActorRef | None:
+        if token.pos_ not in ("NOUN", "PROPN"):
+            return None
+        mods = [t for t in token.subtree if t.i <= token.i and (t.dep_ in MODIFIER_DEPS or t == token)]
+        mods = [t for t in mods if t.head == token or t == token or t.head.dep_ in MODIFIER_DEPS]
+        words = [t for t in sorted(mods, key=lambda t: t.i) if t.lower_ not in SKIP_WORDS]
+        if not words:
+            return None
+        phrase = " ".join(t.text for t in words)
+        ref = self.actors.resolve(phrase)
+        if ref is None:
+            return None
+        first = min(words, key=lambda t: t.i)
+        return _with_mention(ref, self.span_of(first.i, token.i + 1))
+
+    def _anchored(self, token: Token) -> list[ActorRef]:
+        """"movements from Iraq and Yemen", "armed groups in Iraq", "Israel's escalation": the
+        actors in the phrase's possessive or from/in/of modifier, typed by the head's role."""
+        anchors: list[Token] = [c for c in token.children if c.dep_ == "poss"]
+        anchors += [c for c in token.children if c.dep_ == "amod" and self._is_country_word(c)]
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ in ANCHOR_PREPS:
+                anchors += [p for p in prep.children if p.dep_ == "pobj"]
+        for verb in token.children:  # "attacks originating from Iraq"
+            if verb.dep_ == "acl":
+                for prep in verb.children:
+                    if prep.dep_ == "prep" and prep.lower_ in ("from", "by"):
+                        anchors += [p for p in prep.children if p.dep_ == "pobj"]
+        role = self.actors.resolve(token.lemma_) if token.pos_ == "NOUN" else None
+        found: list[ActorRef] = []
+        for anchor in anchors:
+            for ref in self.resolve_all(anchor):
+                if role is not None and ref.country and ref.type == "state":
+                    phrase = self.doc[min(token.left_edge.i, anchor.i) : max(token.i, anchor.i) + 1]
+                    ref = ActorRef(
+                        name=_clean(phrase.text),
+                        type=role.type,
+                        country=ref.country,
+                        cameo_code=ref.country + (role.cameo_code or ""),
+                        mention=ref.mention,
+                    )
+                found.append(ref)
+        return found
+
+    def _is_country_word(self, token: Token) -> bool:
+        return token.ent_type_ in ("NORP", "GPE") and self.actors.country_of(token.text) is not None
+
+    # -- coreference ----------------------------------------------------------------------
+    def antecedent(self, token: Token) -> ActorRef | None:
+        """The actor a pronoun or definite description points back to: the subject of the clause
+        that reports it ("X announced it would..."), else the nearest compatible actor before it."""
+        governing = token.head
+        if token.dep_ in ("nsubj", "nsubjpass") and governing.dep_ in ("ccomp", "xcomp", "advcl"):
+            for subj in governing.head.children:
+                if subj.dep_ in ("nsubj", "nsubjpass") and subj.i < token.i:
+                    refs = [r for r in self.resolve(subj) if _compatible(token, r)]
+                    if refs:
+                        return refs[0]
+        for position, ref in reversed(self.antecedents()):
+            if position < token.i and _compatible(token, ref):
+                return ref
+        return None
+
+    def antecedents(self) -> list[tuple[int, ActorRef]]:
+        if self._antecedents is None:
+            found = []
+            for ent in self.doc.ents:
+                ref = self.entity_actor(ent)
+                if ref is not None and ent.label_ != "NORP":
+                    found.append((ent.start, ref))
+            self._antecedents = found
+        return self._antecedents
+
+
+def _is_definite_description(token: Token) -> bool:
+    dets = {c.lower_ for c in token.children if c.dep_ == "det"}
+    return bool(dets & {"the", "these", "those", "this"}) and token.lemma_.lower() in GROUP_NOUNS | PERSON_NOUNS
+
+
+def _compatible(token: Token, ref: ActorRef) -> bool:
+    word = token.lower_
+    lemma = token.lemma_.lower()
+    if word in PERSON_PRONOUNS or lemma in PERSON_NOUNS:
+        return ref.type == "person"
+    if word in ("it", "its") or lemma in GROUP_NOUNS:
+        return ref.type not in ("person", None)
+    return ref.type != "person" or word in ("they", "them", "their")
+
+
+def _with_mention(ref: ActorRef, mention: Span) -> ActorRef:
+    return ActorRef(
+        name=ref.name,
+        actor_id=ref.actor_id,
+        type=ref.type,
+        country=ref.country,
+        cameo_code=ref.cameo_code,
+        mention=mention,
+    )
+
+
+def _key(ref: ActorRef) -> tuple[str | None, str]:
+    return (ref.actor_id or ref.cameo_code, ref.name.lower())
+
+
+def _clean(text: str) -> str:
+    for prefix in ("the ", "The "):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+    return text.strip(" ,.;:'\"“”’")

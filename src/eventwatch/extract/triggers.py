@@ -1,0 +1,220 @@
+"""Event triggers: the reviewed lexicon (``resources/lexicon.yaml``) matched on lemmas and the
+dependency parse.
+
+A verb entry matches a VERB token by lemma, with optional conditions on its particle or
+preposition ("call for"), its objects ("deny a truce" is a rejection, "deny a report" is not) and
+objects it must not have. A noun entry matches a NOUN token by lemma, with optional modifiers
+("drone strike"). Light verbs ("launched attacks", "reached an agreement", "voiced concern")
+carry no event of their own: the event is their object noun.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from eventwatch.errors import ResourceError
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+LEXICON_PATH = Path(__file__).resolve().parent.parent / "resources" / "lexicon.yaml"
+
+OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd", "dative"})
+PARTICLE_DEPS = frozenset({"prt", "prep", "agent", "dobj", "acomp", "advmod", "xcomp"})
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerRule:
+    lemma: str
+    pos: str  # "verb" or "noun"
+    cameo: str
+    plover: str | None = None
+    mode: str | None = None
+    particles: tuple[str, ...] = ()  # further words of a phrasal entry ("call for" -> ("for",))
+    objects: frozenset[str] = frozenset()
+    not_objects: frozenset[str] = frozenset()
+    prep: str | None = None
+    modifiers: frozenset[str] = frozenset()
+    confidence: float = 1.0
+
+    @property
+    def consumes_object(self) -> bool:
+        """True when the object noun is part of the pattern ("deny a truce"): no event of its own."""
+        return bool(self.objects)
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerMatch:
+    rule: TriggerRule
+    token: Token
+    anchor: Token  # the verb whose clause carries the event: the trigger itself, or its light verb
+    consumed: tuple[int, ...] = ()  # token indices whose own triggers this match absorbs
+
+
+class Lexicon:
+    def __init__(self, *, light_verbs: Iterable[str], rules: Iterable[TriggerRule]) -> None:
+        self.light_verbs = frozenset(light_verbs)
+        self.verbs: dict[str, list[TriggerRule]] = {}
+        self.nouns: dict[str, list[TriggerRule]] = {}
+        for rule in rules:
+            table = self.verbs if rule.pos == "verb" else self.nouns
+            table.setdefault(rule.lemma, []).append(rule)
+
+    @classmethod
+    def load(cls, path: Path = LEXICON_PATH) -> Lexicon:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ResourceError(f"{path}: cannot read the trigger lexicon: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ResourceError(f"{path}: expected a mapping with light_verbs, verbs and nouns")
+        rules: list[TriggerRule] = []
+        for pos in ("verbs", "nouns"):
+            for n, entry in enumerate(data.get(pos) or []):
+                rules.append(_rule(entry, pos=pos[:-1], where=f"{path}: {pos}[{n}]"))
+        return cls(light_verbs=data.get("light_verbs") or [], rules=rules)
+
+    def match_verb(self, token: Token) -> TriggerRule | None:
+        for rule in self.verbs.get(token.lemma_.lower(), ()):
+            if _verb_conditions_hold(rule, token):
+                return rule
+        return None
+
+    def match_noun(self, token: Token) -> TriggerRule | None:
+        lemma = token.lemma_.lower()
+        candidates = self.nouns.get(lemma, ())
+        if not candidates and token.text.lower() != lemma:
+            candidates = self.nouns.get(token.text.lower(), ())
+        mods = _modifier_lemmas(token)
+        for rule in candidates:
+            if rule.modifiers and not (rule.modifiers & mods):
+                continue
+            return rule
+        return None
+
+    def is_light(self, token: Token) -> bool:
+        return token.lemma_.lower() in self.light_verbs
+
+
+def _rule(entry: Any, *, pos: str, where: str) -> TriggerRule:
+    if not isinstance(entry, dict) or not entry.get("lemma") or not entry.get("cameo"):
+        raise ResourceError(f"{where}: an entry needs a lemma and a cameo code, got {entry!r}")
+    words = str(entry["lemma"]).lower().split()
+    modifiers = {str(m).lower() for m in entry.get("modifiers") or ()}
+    if pos == "verb":
+        lemma, particles = words[0], tuple(words[1:])
+    else:  # "car bomb": head noun "bomb" with the modifier "car"
+        lemma, particles = words[-1], ()
+        modifiers |= set(words[:-1])
+    return TriggerRule(
+        lemma=lemma,
+        pos=pos,
+        cameo=str(entry["cameo"]),
+        plover=entry.get("plover"),
+        mode=entry.get("mode"),
+        particles=particles,
+        objects=frozenset(str(o).lower() for o in entry.get("objects") or ()),
+        not_objects=frozenset(str(o).lower() for o in entry.get("not_objects") or ()),
+        prep=(str(entry["prep"]).lower() if entry.get("prep") else None),
+        modifiers=frozenset(modifiers),
+        confidence=float(entry.get("confidence", 1.0)),
+    )
+
+
+def objects_of(token: Token) -> list[Token]:
+    """Direct objects of a verb, their conjuncts, and objects of its prepositions and xcomp."""
+    found: list[Token] = []
+    for child in token.children:
+        if child.dep_ in OBJECT_DEPS or child.dep_ == "nsubjpass":
+            found.extend([child, *child.conjuncts])
+        elif child.dep_ in ("prep", "agent"):
+            found.extend(g for g in child.children if g.dep_ in ("pobj", "pcomp"))
+        elif child.dep_ == "xcomp":
+            found.extend(g for g in child.children if g.dep_ in OBJECT_DEPS)
+    return found
+
+
+def _verb_conditions_hold(rule: TriggerRule, token: Token) -> bool:
+    children = list(token.children)
+    for word in rule.particles:
+        if not any(c.lemma_.lower() == word and c.dep_ in PARTICLE_DEPS for c in children):
+            return False
+    if rule.prep and not any(c.dep_ in ("prep", "agent") and c.lemma_.lower() == rule.prep for c in children):
+        return False
+    if rule.objects or rule.not_objects:
+        lemmas = {o.lemma_.lower() for o in objects_of(token)}
+        if rule.objects and not (rule.objects & lemmas):
+            return False
+        if rule.not_objects & lemmas:
+            return False
+    return True
+
+
+def _modifier_lemmas(token: Token) -> set[str]:
+    mods = {c.lemma_.lower() for c in token.children if c.dep_ in ("compound", "amod", "nmod", "nummod")}
+    mods |= {c.text.lower() for c in token.children if c.dep_ in ("compound", "amod")}
+    if token.i > 0:
+        prev = token.doc[token.i - 1]
+        mods.add(prev.lemma_.lower())
+        mods.add(prev.text.lower())
+    return mods
+
+
+@functools.cache
+def default_lexicon() -> Lexicon:
+    return Lexicon.load()
+
+
+def find_triggers(sentence: Iterable[Token], lexicon: Lexicon) -> list[TriggerMatch]:
+    """Every event trigger in a sentence, after light verbs hand over to their object nouns and
+    verbs whose pattern names an object absorb that object's own trigger."""
+    tokens = list(sentence)
+    verb_hits: dict[int, TriggerRule] = {}
+    noun_hits: dict[int, TriggerRule] = {}
+    for tok in tokens:
+        if tok.pos_ == "VERB":
+            rule = lexicon.match_verb(tok)
+            if rule is not None:
+                verb_hits[tok.i] = rule
+        elif tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ not in ("PERSON", "GPE", "ORG", "NORP"):
+            rule = lexicon.match_noun(tok)
+            if rule is not None:
+                noun_hits[tok.i] = rule
+
+    matches: list[TriggerMatch] = []
+    absorbed: set[int] = set()
+    by_index = {t.i: t for t in tokens}
+    for i, rule in verb_hits.items():
+        tok = by_index[i]
+        consumed: tuple[int, ...] = ()
+        if rule.consumes_object:
+            consumed = tuple(o.i for o in objects_of(tok) if o.lemma_.lower() in rule.objects)
+            absorbed.update(consumed)
+        if lexicon.is_light(tok) and any(o.i in noun_hits for o in objects_of(tok)) and not consumed:
+            continue  # "launched attacks": the noun carries the event
+        matches.append(TriggerMatch(rule=rule, token=tok, anchor=tok, consumed=consumed))
+    for i, rule in noun_hits.items():
+        if i in absorbed:
+            continue
+        tok = by_index[i]
+        matches.append(TriggerMatch(rule=rule, token=tok, anchor=clause_verb(tok, lexicon)))
+    matches.sort(key=lambda m: m.token.i)
+    return matches
+
+
+def clause_verb(noun: Token, lexicon: Lexicon) -> Token:
+    """The verb whose clause a noun trigger belongs to: its light verb ("launched attacks"), else
+    the noun itself (its own modifiers say who did what)."""
+    head = noun.head
+    if noun.dep_ in ("dobj", "nsubjpass", "attr", "oprd") and head.pos_ in ("VERB", "AUX"):
+        if lexicon.is_light(head) or head.lemma_ in ("be", "have"):
+            return head
+    if noun.dep_ == "conj":
+        return clause_verb(noun.head, lexicon) if noun.head.pos_ in ("NOUN", "PROPN") else noun
+    return noun

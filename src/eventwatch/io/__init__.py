@@ -1,0 +1,1 @@
+"""Input: read articles from files, folders, globs and URLs into ``Article`` records."""

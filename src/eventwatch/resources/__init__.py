@@ -1,0 +1,1 @@
+"""Packaged reviewed data (actors, roles, places) and the small classes that read them."""

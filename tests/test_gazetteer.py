@@ -1,0 +1,286 @@
+"""The offline gazetteer: the senses conflict reporting needs, namesake refusal, and data checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from eventwatch.errors import ResourceError
+from eventwatch.model import Place
+from eventwatch.resources.gazetteer import (
+    PLACES_PATH,
+    Gazetteer,
+    _City,
+    default_gazetteer,
+    name_key,
+)
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return default_gazetteer()
+
+
+def _where(place: Place | None) -> tuple[str | None, float | None, float | None]:
+    """A place without the mention text, to compare what two spellings resolve to."""
+    return (place.name, place.lat, place.lon) if place else (None, None, None)
+
+
+def test_country_names_resolve_to_the_country(gaz: Gazetteer) -> None:
+    spain = gaz.resolve("Spain", kind="GPE")
+    assert spain is not None
+    assert (spain.country, spain.precision, spain.feature) == ("ESP", "country", "country")
+    assert spain.lat is not None and 36 < spain.lat < 44
+    assert spain.text == "Spain"
+
+
+@pytest.mark.parametrize(
+    ("name", "iso3"),
+    [
+        ("Jordan", "JOR"),
+        ("Lebanon", "LBN"),
+        ("US", "USA"),
+        ("U.S.", "USA"),
+        ("the United States", "USA"),
+        ("Britain", "GBR"),
+        ("UK", "GBR"),
+        ("Iran", "IRN"),
+        ("Syria", "SYR"),
+        ("Russia", "RUS"),
+        ("Palestine", "PSE"),
+        ("Turkey", "TUR"),
+        ("Iraq's", "IRQ"),
+        ("IRAQ", "IRQ"),
+    ],
+)
+def test_common_country_names(gaz: Gazetteer, name: str, iso3: str) -> None:
+    place = gaz.resolve(name)
+    assert place is not None
+    assert (place.country, place.precision) == (iso3, "country")
+
+
+def test_baghdad_is_the_iraqi_city(gaz: Gazetteer) -> None:
+    place = gaz.resolve("Baghdad", kind="GPE")
+    assert place is not None
+    assert (place.country, place.precision, place.feature) == ("IRQ", "city", "city")
+    assert place.lat == pytest.approx(33.3, abs=0.1)
+    assert place.geonameid is not None
+
+
+def test_gaza_is_the_strip_not_a_namesake(gaz: Gazetteer) -> None:
+    strip = gaz.resolve("Gaza")
+    city = gaz.resolve("Gaza City")
+    assert strip is not None and city is not None
+    assert (strip.name, strip.country, strip.precision) == ("Gaza Strip", "PSE", "admin1")
+    assert (city.country, city.precision) == ("PSE", "city")
+    assert _where(gaz.resolve("the Gaza Strip")) == _where(strip)
+    assert _where(gaz.resolve("Gaza Strip", kind="LOC")) == _where(strip)
+
+
+def test_golan_heights_and_curated_points(gaz: Gazetteer) -> None:
+    golan = gaz.resolve("Golan Heights", kind="LOC")
+    assert golan is not None and golan.country == "SYR" and golan.precision == "admin1"
+    assert golan.lat == pytest.approx(33.0, abs=0.3) and golan.lon == pytest.approx(35.75, abs=0.3)
+    base = gaz.resolve("Ain al-Asad air base", kind="FAC")
+    assert base is not None and (base.country, base.precision, base.feature) == ("IRQ", "exact", "base")
+    assert gaz.resolve("Jurf al-Sakhar") is not None
+
+
+@pytest.mark.parametrize(
+    ("context", "iso3", "lat"),
+    [(["LBN"], "LBN", 34.4), (["LBY"], "LBY", 32.9), ([], "LBY", 32.9)],
+)
+def test_tripoli_follows_the_article_context(
+    gaz: Gazetteer, context: list[str], iso3: str, lat: float
+) -> None:
+    place = gaz.resolve("Tripoli", context_countries=context)
+    assert place is not None
+    assert place.country == iso3
+    assert place.lat == pytest.approx(lat, abs=0.2)
+
+
+def test_unknown_and_non_place_names_give_none(gaz: Gazetteer) -> None:
+    assert gaz.resolve("Zorbulistan Qwerty") is None
+    assert gaz.resolve("") is None
+    assert gaz.resolve("Elkin") is None  # a person's name that only geonames' machine transliterations knew
+    assert gaz.resolve("Zeev Elkin", context_countries=["ISR"]) is None
+    assert gaz.resolve("Spain", kind="PERSON") is None
+
+
+@pytest.mark.parametrize("name", ["Hamas", "Hamas's", "Sadr", "Nasrallah", "EU", "UN", "NATO", "PMF", "IDF"])
+def test_actor_names_and_acronyms_are_not_towns(gaz: Gazetteer, name: str) -> None:
+    assert gaz.resolve(name) is None
+
+
+def test_spelling_variants(gaz: Gazetteer) -> None:
+    qaim = gaz.resolve("Qaim", context_countries=["IRQ"])
+    assert qaim is not None and qaim.country == "IRQ"
+    assert _where(gaz.resolve("al-Qaim")) == _where(qaim)
+    north = gaz.resolve("northern Israel")
+    assert north is not None and (north.country, north.precision) == ("ISR", "country")
+    south = gaz.resolve("southern Lebanon")
+    assert south is not None and south.name == "South Lebanon"
+    aleppo = gaz.resolve("Ḥalab")
+    assert aleppo is not None and aleppo.country == "SYR"
+    assert _where(gaz.resolve("SANAA")) == _where(gaz.resolve("Sana'a")) != (None, None, None)
+
+
+def test_us_states(gaz: Gazetteer) -> None:
+    georgia_us = gaz.resolve("Georgia", context_countries=["USA"])
+    georgia = gaz.resolve("Georgia", context_countries=["RUS"])
+    assert georgia_us is not None and (georgia_us.country, georgia_us.precision) == ("USA", "admin1")
+    assert georgia is not None and georgia.country == "GEO"
+    delaware = gaz.resolve("Delaware")
+    assert delaware is not None and delaware.precision == "admin1" and delaware.lat is not None
+    washington = gaz.resolve("Washington")
+    assert (
+        washington is not None
+        and washington.precision == "city"
+        and washington.admin1 == "District of Columbia"
+    )
+
+
+def test_country_lookup_by_code_or_name(gaz: Gazetteer) -> None:
+    iraq = gaz.country("IRQ")
+    assert iraq is not None and iraq.precision == "country" and iraq.lat is not None
+    assert gaz.country("IQ") == gaz.country("irq") == gaz.country("Iraq") == iraq
+    assert iraq.text is None
+    assert gaz.country("XX") is None
+    assert gaz.country("Atlantis") is None
+
+
+def test_every_country_has_coordinates(gaz: Gazetteer) -> None:
+    missing = [code for code, place in gaz._countries.items() if place.lat is None]
+    # Only uninhabited territories without a capital in the cities table may lack a centre.
+    assert len(missing) < 15, missing
+    for code in ("IRQ", "ISR", "PSE", "LBN", "SYR", "YEM", "IRN", "JOR", "USA", "XKX"):
+        assert gaz._countries[code].lat is not None, code
+
+
+def test_every_curated_name_and_alias_resolves_to_its_entry(gaz: Gazetteer) -> None:
+    data = yaml.safe_load(PLACES_PATH.read_text(encoding="utf-8"))
+    for entry in data["places"]:
+        for alias in [entry["name"], *entry.get("aliases", [])]:
+            place = gaz.resolve(alias)
+            assert place is not None, alias
+            # A country name wins over a curated alias, by design: none may hide behind one.
+            assert place.name == entry["name"], (alias, place.name)
+
+
+# --- namesake logic on small injected tables ------------------------------------------------
+def _city(gid: int, name: str, country: str, population: int) -> _City:
+    return _City(gid, name, 0.0, 0.0, country, population, None)
+
+
+@pytest.fixture
+def tiny() -> Gazetteer:
+    cities = {
+        "springfield": [_city(1, "Springfield", "USA", 5000), _city(2, "Springfield", "GBR", 6000)],
+        "lonely": [_city(3, "Lonely", "AUS", 5000)],
+        "bigtown": [_city(4, "Bigtown", "FRA", 200_000), _city(5, "Bigtown", "IRQ", 9000)],
+    }
+    return Gazetteer(countries={}, country_names={}, curated={}, cities=cities)
+
+
+def test_small_ambiguous_namesake_without_context_is_refused(tiny: Gazetteer) -> None:
+    assert tiny.resolve("Springfield") is None
+    place = tiny.resolve("Springfield", context_countries=["GBR"])
+    assert place is not None and place.geonameid == 2
+
+
+def test_small_unique_town_needs_no_conflicting_context(tiny: Gazetteer) -> None:
+    assert tiny.resolve("Lonely") is not None
+    assert tiny.resolve("Lonely", context_countries=["IRQ"]) is None
+
+
+def test_context_beats_population(tiny: Gazetteer) -> None:
+    place = tiny.resolve("Bigtown")
+    assert place is not None and place.geonameid == 4
+    place = tiny.resolve("Bigtown", context_countries=["irq"])
+    assert place is not None and place.geonameid == 5
+
+
+def test_name_key() -> None:
+    assert name_key("the U.S.") == "us"
+    assert name_key("Deir el-Balah") == "deir el balah"
+    assert name_key("  Sanaʽa ") == "sanaa"
+    assert name_key("Zürich") == "zurich"
+
+
+# --- places.yaml validation ------------------------------------------------------------------
+GOOD_PLACE = {
+    "name": "Testville",
+    "aliases": ["Test Town"],
+    "country": "IRQ",
+    "lat": 33.0,
+    "lon": 44.0,
+    "feature": "city",
+    "precision": "city",
+}
+
+
+def _write(tmp_path: Path, places: object, **extra: object) -> Path:
+    path = tmp_path / "places.yaml"
+    path.write_text(yaml.safe_dump({"places": places, **extra}), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"lat": 123.0}, "lat must be a number"),
+        ({"lon": "east"}, "lon must be a number"),
+        ({"country": "XYZ"}, "not an ISO 3166 alpha-3"),
+        ({"precision": "street"}, "precision must be one of"),
+        ({"aliases": "Test Town"}, "expected a list of non-empty strings"),
+        ({"colour": "red"}, "unknown keys"),
+    ],
+)
+def test_bad_places_file_names_the_file_and_entry(
+    tmp_path: Path, change: dict[str, object], message: str
+) -> None:
+    path = _write(tmp_path, [GOOD_PLACE, {**GOOD_PLACE, "name": "Badville", "aliases": [], **change}])
+    with pytest.raises(ResourceError) as caught:
+        Gazetteer.load(path)
+    text = str(caught.value)
+    assert str(path) in text
+    assert "places[1] ('Badville')" in text
+    assert message in text
+    assert text.startswith("[E030]")
+
+
+def test_places_file_structure_errors(tmp_path: Path) -> None:
+    missing = dict(GOOD_PLACE)
+    del missing["lat"]
+    with pytest.raises(ResourceError, match=r"places\[0\] \('Testville'\): missing \['lat'\]"):
+        Gazetteer.load(_write(tmp_path, [missing]))
+    duplicate = {**GOOD_PLACE, "name": "Otherville", "aliases": ["test-town"]}
+    with pytest.raises(ResourceError, match="alias 'test-town' is already used by 'Testville'"):
+        Gazetteer.load(_write(tmp_path, [GOOD_PLACE, duplicate]))
+    with pytest.raises(ResourceError, match=r"countries\.ZZZ"):
+        Gazetteer.load(_write(tmp_path, [], countries={"ZZZ": {"lat": 1, "lon": 2}}))
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("places: [unclosed", encoding="utf-8")
+    with pytest.raises(ResourceError, match="not valid YAML"):
+        Gazetteer.load(broken)
+    with pytest.raises(ResourceError, match="cannot read"):
+        Gazetteer.load(tmp_path / "absent.yaml")
+
+
+def test_load_with_a_small_places_file(tmp_path: Path) -> None:
+    gaz = Gazetteer.load(_write(tmp_path, [GOOD_PLACE]), min_city_population=15000)
+    place = gaz.resolve("test town")
+    assert place == Place(
+        name="Testville",
+        country="IRQ",
+        lat=33.0,
+        lon=44.0,
+        feature="city",
+        precision="city",
+        text="test town",
+    )
+    assert gaz.resolve("Gaza") is not None  # now geonames' Gaza City: no curated entry overrides it
+    with pytest.raises(ResourceError, match="min_city_population"):
+        Gazetteer.load(min_city_population=42)
