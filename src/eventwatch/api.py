@@ -146,7 +146,7 @@ def export(fmt: str, out: Path, *, settings: Settings, flt: EventFilter | None =
     from eventwatch.store.export import export as run_export
 
     with Store(settings.db_path, read_only=True) as store:
-        return run_export(store, fmt, out, flt or EventFilter())
+        return run_export(store, fmt, out, flt=flt or EventFilter())
 
 
 def summary(*, settings: Settings, top: int = 10) -> dict[str, Any]:
