@@ -73,7 +73,11 @@ def test_no_alias_is_shared_between_actors(base: ActorBase) -> None:
         for alias in {entry.name, *entry.aliases}:
             key = fold(alias)
             key = key if re.fullmatch(r"[A-Z]{1,3}", key) else key.lower()
-            assert owners.setdefault(key, entry.actor_id) == entry.actor_id, (alias, owners[key], entry.actor_id)
+            assert owners.setdefault(key, entry.actor_id) == entry.actor_id, (
+                alias,
+                owners[key],
+                entry.actor_id,
+            )
 
 
 def test_country_codes_of_persons_and_media_match_their_cameo_code(base: ActorBase) -> None:
@@ -168,7 +172,11 @@ def test_get_and_ref(base: ActorBase) -> None:
     assert entry is not None
     assert (entry.country, entry.cameo_code, entry.ner_label) == ("IRQ", "IRQREB", "ORG")
     assert base.ref(entry) == ActorRef(
-        name="Kataib Hezbollah", actor_id="kataib-hezbollah", type="militia", country="IRQ", cameo_code="IRQREB"
+        name="Kataib Hezbollah",
+        actor_id="kataib-hezbollah",
+        type="militia",
+        country="IRQ",
+        cameo_code="IRQREB",
     )
     assert base.get("nobody") is None
 
@@ -233,7 +241,11 @@ def test_resolve_country_and_role(base: ActorBase, text: str, code: str, type_: 
 
 @pytest.mark.parametrize(
     ("text", "code", "type_"),
-    [("protesters", "CVL", "civilians"), ("gunmen", "REB", "armed_group"), ("Iran-backed militias", "REB", "armed_group")],
+    [
+        ("protesters", "CVL", "civilians"),
+        ("gunmen", "REB", "armed_group"),
+        ("Iran-backed militias", "REB", "armed_group"),
+    ],
 )
 def test_resolve_bare_role(base: ActorBase, text: str, code: str, type_: str) -> None:
     ref = base.resolve(text)
@@ -250,6 +262,9 @@ def test_resolve_bare_role(base: ActorBase, text: str, code: str, type_: str) ->
         ("senior Hamas official", "hamas"),
         ("Houthi rebels", "houthis"),
         ("Lebanese Hezbollah", "hezbollah"),
+        ("the so-called Islamic Resistance in Iraq", "islamic-resistance-in-iraq"),
+        ("Iraq’s Kataib Hezbollah", "kataib-hezbollah"),
+        ("the Lebanese armed group Hezbollah", "hezbollah"),
         ("Israeli Minister Zeev Elkin", "zeev-elkin"),
         ("Iraqi Prime Minister Mohammed Shia al-Sudani", "mohammed-shia-al-sudani"),
     ],
@@ -273,7 +288,9 @@ def test_iri_factions_are_members_on_the_sample_date(base: ActorBase, faction: s
     groups = {g.actor_id for g in base.groups_of(faction, on="2024-11-28")}
     assert {"islamic-resistance-in-iraq", "pmf"} <= groups
     assert "islamic-resistance-in-iraq" not in {g.actor_id for g in base.groups_of(faction, on="2023-01-15")}
-    assert "axis-of-resistance" in {g.actor_id for g in base.groups_of(faction, on="2024-11", transitive=True)}
+    assert "axis-of-resistance" in {
+        g.actor_id for g in base.groups_of(faction, on="2024-11", transitive=True)
+    }
 
 
 def test_memberships_end(base: ActorBase) -> None:
@@ -283,7 +300,9 @@ def test_memberships_end(base: ActorBase) -> None:
     assert "axis-of-resistance" not in {g.actor_id for g in base.groups_of("syr", on="2025-01")}
     assert "arab-league" not in {g.actor_id for g in base.groups_of("syr", on="2015-06-01")}
     assert "arab-league" in {g.actor_id for g in base.groups_of("syr", on="2024-06-01")}
-    assert {e.actor_id for e in base.members_of("islamic-resistance-in-iraq", on="2024-11-28")} == set(IRI_FACTIONS)
+    assert {e.actor_id for e in base.members_of("islamic-resistance-in-iraq", on="2024-11-28")} == set(
+        IRI_FACTIONS
+    )
 
 
 def test_groups_of_rejects_a_bad_date(base: ActorBase) -> None:
@@ -341,10 +360,14 @@ GOOD = "  - {id: alpha, name: Alpha, type: militia, country: IRQ, cameo_code: IR
     [
         (GOOD + GOOD, "duplicate id"),
         (
-            GOOD + "  - {id: beta, name: Beta, type: militia, country: IRQ, cameo_code: IRQREB, aliases: [AG]}\n",
+            GOOD
+            + "  - {id: beta, name: Beta, type: militia, country: IRQ, cameo_code: IRQREB, aliases: [AG]}\n",
             "'AG' is already claimed by 'alpha'",
         ),
-        ("  - {id: beta, name: Beta, type: warlord, country: IRQ, cameo_code: IRQREB}\n", "unknown type 'warlord'"),
+        (
+            "  - {id: beta, name: Beta, type: warlord, country: IRQ, cameo_code: IRQREB}\n",
+            "unknown type 'warlord'",
+        ),
         ("  - {id: beta, name: Beta, type: militia, country: XXX, cameo_code: IRQREB}\n", "country 'XXX'"),
         ("  - {id: beta, name: Beta, type: militia, country: IRQ, cameo_code: IRQ1}\n", "cameo_code 'IRQ1'"),
         (
@@ -362,7 +385,10 @@ GOOD = "  - {id: alpha, name: Alpha, type: militia, country: IRQ, cameo_code: IR
             "memberships: [{group: alpha, since: 2024, until: 2023}]}\n",
             "ends (2023) before it starts (2024)",
         ),
-        ("  - {id: Beta Group, name: Beta, type: militia, country: IRQ, cameo_code: IRQREB}\n", "lower-case slug"),
+        (
+            "  - {id: Beta Group, name: Beta, type: militia, country: IRQ, cameo_code: IRQREB}\n",
+            "lower-case slug",
+        ),
         ("  - {id: irq, type: militia}\n", "must be the state"),
         ("  - {id: beta, name: Beta, type: militia}\n", "missing country, cameo_code"),
     ],

@@ -9,7 +9,7 @@ spaCy objects stay inside ``nlp`` and ``extract``; records leave as character of
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from eventwatch.errors import ModelError
 
@@ -19,24 +19,6 @@ if TYPE_CHECKING:
     from eventwatch.resources.actors import ActorBase
 
 RULER_NAME = "actor_ruler"
-
-
-def ruler_patterns(actors: ActorBase) -> list[dict[str, Any]]:
-    """Entity-ruler patterns for every alias: phrase patterns matched on lower case, except short
-    acronyms ("KH", "PA", "US") which must match exactly, so "us" and "pa" stay ordinary words."""
-    patterns: list[dict[str, Any]] = []
-    for entry in actors.entries:
-        if entry.type == "state":
-            continue  # the statistical NER finds countries well; demonyms are resolved later
-        for alias in {entry.name, *entry.aliases}:
-            if not alias.strip():
-                continue
-            label = entry.ner_label or "ORG"
-            if alias.isupper() and len(alias.replace(".", "")) <= 4:
-                patterns.append({"label": label, "pattern": [{"ORTH": alias}], "id": entry.actor_id})
-            else:
-                patterns.append({"label": label, "pattern": alias, "id": entry.actor_id})
-    return patterns
 
 
 @functools.cache
@@ -56,9 +38,9 @@ def load_pipeline(model: str, actors: ActorBase) -> Language:
         "entity_ruler",
         name=RULER_NAME,
         before=before,
-        config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True},
+        config={"overwrite_ents": True},
     )
-    ruler.add_patterns(ruler_patterns(actors))  # type: ignore[attr-defined]
+    ruler.add_patterns(actors.entity_patterns())  # type: ignore[attr-defined]
     return nlp
 
 

@@ -58,12 +58,15 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
         if published
         else None
     )
-    resolver = ParticipantResolver(doc, resources.actors)
+    countries = _article_countries(doc, resources)
+    resolver = ParticipantResolver(
+        doc,
+        resources.actors,
+        places=lambda name, label: resources.gazetteer.resolve(name, context_countries=countries, kind=label),
+    )
     attributions = AttributionFinder(doc, resolver)
     sentences = list(doc.sents)
     sentence_of = {tok.i: n for n, sent in enumerate(sentences) for tok in sent}
-
-    countries = _article_countries(doc, resources)
     mentions: list[Mention] = []
     dates: dict[int, DateValue] = {}
     places: dict[int, Place] = {}
@@ -160,7 +163,8 @@ def _fill_implicit_targets(events: list[Event], doc: Doc, resources: Resources) 
             candidates = [(c, n) for c, n in countries.most_common() if c not in own and n >= 3]
             if candidates:
                 code = candidates[0][0]
-                state = resources.actors.resolve(code) or ActorRef(name=code, country=code, cameo_code=code)
+                entry = resources.actors.get(code.lower())
+                state = resources.actors.ref(entry) if entry else ActorRef(name=code, country=code, cameo_code=code)
                 target = replace(state, mention=None)
                 event = replace(event, target_actors=(target,), confidence=round(event.confidence * 0.6, 3))
         filled.append(event)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from eventwatch.extract.modality import BACKGROUND_PREPS
 from eventwatch.model import AUTHOR, ActorRef, Attribution, AttributionKind, Speaker
 
 if TYPE_CHECKING:
@@ -80,10 +81,16 @@ class AttributionFinder:
         node = anchor if anchor.i != trigger.i else trigger
         seen: set[int] = set()
         while node.head.i != node.i and node.i not in seen:
+            if node.dep_ == "prep" and node.lower_ in BACKGROUND_PREPS:
+                break  # "despite a ceasefire brokered by ...": background the author states
             seen.add(node.i)
             child, node = node, node.head
             if node.lemma_.lower() in REPORTING_VERBS and node.pos_ == "VERB" and child.dep_ != "nsubj":
                 speaker = _subject(node)
+                if speaker is not None and speaker.lower_ in ("which", "that", "who") and node.dep_ == "relcl":
+                    speaker = node.head  # "a report, which highlighted ...": the report speaks
+                    if speaker.lemma_.lower() == "report":
+                        return self._media_report(speaker)
                 if speaker is not None:
                     return self._classify(speaker, cue=node, via=_via(node))
             if node.pos_ == "NOUN" and node.lemma_.lower() == "report" and child.dep_ in ("relcl", "acl", "prep"):

@@ -30,7 +30,7 @@ VERB_TARGET_PREPS = frozenset({"on", "against", "with", "at", "toward", "towards
 CO_PARTY_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE"})  # "agreed with X": X is a party
 RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "across", "inside", "outside", "throughout", "around", "from"})
-INTENT_MODALITIES = frozenset({"intended", "threatened", "planned"})
+MEDIATE_VERBS = frozenset({"broker", "mediate", "facilitate", "sponsor", "negotiate"})
 CLIMB_DEPS = frozenset({"xcomp", "ccomp", "conj", "advcl", "pcomp"})
 
 
@@ -82,7 +82,7 @@ def _build(
     if not sources and not targets:
         return None
     modality, _cues = modality_of(trigger, anchor)
-    if plover_type == "ASSAULT" and modality in INTENT_MODALITIES and sources:
+    if plover_type == "ASSAULT" and modality in ("intended", "threatened"):
         # a declared intention to attack is a threat of violence (PLOVER THREATEN, CAMEO 138)
         plover_type, plover_mode, cameo_code = "THREATEN", "violence", "138"
     attribution = attributions.for_event(trigger, anchor)
@@ -158,7 +158,7 @@ def _noun_participants(
 ) -> None:
     national = [
         c
-        for c in noun.children
+        for c in _modifiers(noun)
         if c.dep_ in ("poss", "amod", "compound", "nmod") and c.ent_type_ in ("GPE", "NORP", "ORG", "PERSON")
     ]
     national = [c for c in national if c.ent_iob_ == "B" or c.dep_ == "poss" or c.ent_type_ in ("NORP",)] or [
@@ -186,12 +186,22 @@ def _noun_participants(
             for obj in objs:
                 _extend(targets, resolver.resolve_all(obj))
     for verb in noun.children:  # "attacks originating from Iraq", "strikes carried out by Israel"
-        if verb.dep_ == "acl":
+        if verb.dep_ == "acl" and verb.lemma_.lower() not in MEDIATE_VERBS:
             for prep in verb.children:
                 if prep.dep_ in ("prep", "agent") and prep.lower_ in ("from", "by"):
                     for obj in prep.children:
                         if obj.dep_ == "pobj":
                             _extend(sources, resolver.resolve_all(obj))
+
+
+def _modifiers(noun: Token) -> list[Token]:
+    """The noun's modifiers, with compounds of compounds ("a Lebanon-Israel ceasefire")."""
+    found: list[Token] = []
+    for child in noun.children:
+        if child.dep_ == "compound":
+            found.extend(_modifiers(child))
+        found.append(child)
+    return sorted(found, key=lambda t: t.i)
 
 
 def _verb_targets(verb: Token, consumed: set[int], resolver: ParticipantResolver, targets: list[ActorRef]) -> None:

@@ -33,6 +33,7 @@ INTENT_VERBS = frozenset(
     }
 )  # fmt: skip
 INTENT_NOUNS = frozenset({"consensus", "agreement", "decision", "plan", "intention", "bid", "attempt", "threat"})
+BACKGROUND_PREPS = frozenset({"despite", "amid", "after", "following", "since", "during", "before", "notwithstanding"})
 PRECEDENCE: tuple[Modality, ...] = (
     "denied", "hypothetical", "threatened", "planned", "intended", "ongoing", "occurred",
 )  # fmt: skip
@@ -96,11 +97,15 @@ def modality_of(trigger: Token, anchor: Token) -> tuple[Modality, tuple[str, ...
 
 
 def _clause_chain(trigger: Token, anchor: Token) -> list[Token]:
-    """The trigger, then the verbs and event nouns above it up to the sentence root."""
+    """The trigger, then the verbs and event nouns above it up to the sentence root. The chain
+    stops at a background preposition: "despite a ceasefire", "after the attack" presuppose that
+    the event happened, whatever the clause above them says."""
     chain = [trigger]
     node = trigger
     seen = {trigger.i}
     while node.head.i != node.i and node.head.i not in seen:
+        if node.dep_ == "prep" and node.lower_ in BACKGROUND_PREPS:
+            break
         node = node.head
         seen.add(node.i)
         if node.pos_ in ("VERB", "AUX") or node.lemma_ in INTENT_NOUNS or node == anchor:

@@ -10,9 +10,10 @@ that resolves to nothing is not an actor.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from eventwatch.model import ActorRef, Span
+from eventwatch.model import ActorRef, Place, Span
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
     from eventwatch.resources.actors import ActorBase
 
+PlaceLookup = Callable[[str, str], Place | None]  # (name, NER label) -> place
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 PRONOUNS = frozenset({"he", "she", "it", "they", "them", "him", "her", "its", "their", "his"})
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
@@ -36,9 +38,10 @@ class ParticipantResolver:
     """Resolves noun phrases of one parsed document to actors; remembers what it resolved so that
     pronouns and definite descriptions find their antecedents."""
 
-    def __init__(self, doc: Doc, actors: ActorBase) -> None:
+    def __init__(self, doc: Doc, actors: ActorBase, *, places: PlaceLookup | None = None) -> None:
         self.doc = doc
         self.actors = actors
+        self.places = places
         self._ent_at: dict[int, SpacySpan] = {t.i: ent for ent in doc.ents for t in ent}
         self._cache: dict[int, ActorRef | None] = {}
         self._antecedents: list[tuple[int, ActorRef]] | None = None
@@ -74,8 +77,15 @@ class ParticipantResolver:
         if ref is None:
             if ent.label_ == "ORG":
                 return ActorRef(name=ent.text, type="organization", mention=mention)
-            return None
+            return self._place_actor(ent, mention)
         return _with_mention(ref, mention)
+
+    def _place_actor(self, ent: SpacySpan, mention: Span) -> ActorRef | None:
+        """A place named as a party ("strikes on Gaza"): those in that place, by its country."""
+        place = self.places(ent.text, ent.label_) if self.places and ent.label_ in ("GPE", "LOC", "FAC") else None
+        if place is None or place.country is None:
+            return None
+        return ActorRef(name=place.name, type="location", country=place.country, cameo_code=place.country, mention=mention)
 
     def _title_of(self, ent: SpacySpan) -> ActorRef | None:
         """A person's title from the words before the name: "Israeli Minister", "Iraq's defence
@@ -94,6 +104,8 @@ class ParticipantResolver:
         ent = self.entity(token)
         if ent is not None:
             ref = self.entity_actor(ent)
+            if ref is None and ent.label_ in ("LOC", "FAC"):
+                ref = self._place_actor(ent, Span(text=ent.text, start=ent.start_char, end=ent.end_char))
             if ref is not None:
                 return [ref]
         if token.lower_ in PRONOUNS and token.pos_ == "PRON":

@@ -69,7 +69,8 @@ def relations_in_sentence(
         if lemma in MEDIATE_VERBS and tok.dep_ == "acl":
             mediators = [r for a in tok.children if a.dep_ == "agent" for p in a.children for r in resolver.resolve_all(p)]
             event_noun = tok.head
-            parties = [r for c in event_noun.children if c.dep_ == "compound" for r in resolver.resolve(c)]
+            parties = [r for c in event_noun.subtree if c.dep_ == "compound" and c.i < event_noun.i
+                       for r in resolver.resolve(c)]
             attribution = attributions.for_event(tok, tok)
             for mediator in mediators:
                 for party in parties:

