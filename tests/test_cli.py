@@ -61,7 +61,10 @@ def test_info_names_the_model(db: Path) -> None:
 
 def test_events_filters(db: Path) -> None:
     rows = [json.loads(line) for line in run("events", "--format", "jsonl", db=db).stdout.splitlines()]
-    assaults = [json.loads(line) for line in run("events", "--type", "assault", "--format", "jsonl", db=db).stdout.splitlines()]
+    assaults = [
+        json.loads(line)
+        for line in run("events", "--type", "assault", "--format", "jsonl", db=db).stdout.splitlines()
+    ]
     assert assaults and len(assaults) < len(rows)
     assert {r["plover_type"] for r in assaults} == {"ASSAULT"}
     limited = json.loads(run("events", "--limit", "3", "--format", "json", db=db).stdout)
@@ -104,7 +107,9 @@ def test_extract_writes_the_contract(tmp_path: Path) -> None:
 
 def test_bad_input_is_a_clear_error_and_changes_nothing(db: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": "a1", "text": "Protesters marched in Baghdad.", "published": "2024-01-02"}\n{not json\n')
+    bad.write_text(
+        '{"id": "a1", "text": "Protesters marched in Baghdad.", "published": "2024-01-02"}\n{not json\n'
+    )
     before = info(db)["counts"]
     result = run("ingest", str(bad), db=db, check=False)
     assert result.returncode != 0
@@ -114,6 +119,8 @@ def test_bad_input_is_a_clear_error_and_changes_nothing(db: Path, tmp_path: Path
 
 
 def test_help_lists_the_commands() -> None:
-    result = subprocess.run([sys.executable, "-m", "eventwatch.cli", "--help"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "eventwatch.cli", "--help"], capture_output=True, text=True
+    )
     for command in ("extract", "ingest", "events", "export", "info", "summary"):
         assert command in result.stdout

@@ -1,11 +1,11 @@
 """The one Python surface of eventwatch: the CLI (and later the HTTP API) are thin layers over it.
 
-    from eventwatch import api
-    from eventwatch.config import Settings
-    settings = Settings.from_env(db_path="events.duckdb")
-    api.ingest(["examples/"], settings=settings)
-    for event in api.events(settings=settings, plover_type="ASSAULT"):
-        print(event.event_id, event.source_actors, event.target_actors)
+from eventwatch import api
+from eventwatch.config import Settings
+settings = Settings.from_env(db_path="events.duckdb")
+api.ingest(["examples/"], settings=settings)
+for event in api.events(settings=settings, plover_type="ASSAULT"):
+    print(event.event_id, event.source_actors, event.target_actors)
 """
 
 from __future__ import annotations
@@ -41,7 +41,9 @@ class IngestResult:
     failed: tuple[str, ...] = ()  # article ids whose extraction failed (stored with their error)
 
 
-def read_articles(inputs: Sequence[str], *, settings: Settings, fetch: Fetcher | None = None) -> Iterator[Article]:
+def read_articles(
+    inputs: Sequence[str], *, settings: Settings, fetch: Fetcher | None = None
+) -> Iterator[Article]:
     """Articles from files, folders, globs and URLs, streamed in input order."""
     from eventwatch.io.readers import read_inputs
 
@@ -49,7 +51,11 @@ def read_articles(inputs: Sequence[str], *, settings: Settings, fetch: Fetcher |
 
 
 def extract(
-    inputs: Sequence[str], *, settings: Settings, extractor: Extractor | None = None, fetch: Fetcher | None = None
+    inputs: Sequence[str],
+    *,
+    settings: Settings,
+    extractor: Extractor | None = None,
+    fetch: Fetcher | None = None,
 ) -> Iterator[Extraction]:
     """Stateless extraction: records for every article of the inputs, nothing stored."""
     extractor = extractor or _extractor(settings)
@@ -165,7 +171,7 @@ def info(*, settings: Settings) -> dict[str, Any]:
     details: dict[str, Any] = {
         "eventwatch": __version__,
         "python": platform.python_version(),
-        "spacy": spacy.__version__,
+        "spacy": version("spacy"),
         "duckdb": version("duckdb"),
         "spacy_model": settings.spacy_model,
         "db_path": str(settings.db_path),

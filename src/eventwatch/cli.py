@@ -142,7 +142,11 @@ def events(
     from eventwatch.store import EventFilter
 
     if fmt not in ("table", "csv", "json", "jsonl"):
-        _run(lambda: (_ for _ in ()).throw(QueryError(f"unknown format {fmt!r}: use table, csv, json or jsonl")))
+        _run(
+            lambda: (_ for _ in ()).throw(
+                QueryError(f"unknown format {fmt!r}: use table, csv, json or jsonl")
+            )
+        )
     flt = EventFilter(
         plover_type=plover_type.upper() if plover_type else None,
         actor=actor,
@@ -168,7 +172,18 @@ def events(
             _print_table(flat, title=f"{len(flat)} events")
 
 
-FLAT_COLUMNS = ("event_id", "date", "type", "cameo", "modality", "source", "target", "place", "attribution", "evidence")
+FLAT_COLUMNS = (
+    "event_id",
+    "date",
+    "type",
+    "cameo",
+    "modality",
+    "source",
+    "target",
+    "place",
+    "attribution",
+    "evidence",
+)
 
 
 def _flat_row(row: dict[str, Any]) -> dict[str, Any]:

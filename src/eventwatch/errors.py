@@ -1,16 +1,16 @@
 """One exception tree with codes; the CLI prints ``[E012] message`` and exits non-zero.
 
-    EventwatchError                 [E000] base; ``code`` and ``message``
-    ├── ConfigError                 [E010] a setting is missing or invalid
-    ├── ModelError                  [E020] the spaCy pipeline cannot be loaded
-    ├── ResourceError               [E030] a packaged data file (actors, places, lexicon) is invalid
-    ├── InputError                  [E100] an input cannot be read; names the file/URL and record
-    │   ├── UnsupportedInput        [E101] no reader knows this format
-    │   ├── RecordError             [E102] one record (line, row, item) is invalid
-    │   └── FetchError              [E103] a URL did not answer, or answered an error
-    ├── StoreError                  [E200] the database cannot be opened or written
-    │   └── SchemaError             [E201] the database's schema is unknown or newer than ours
-    └── QueryError                  [E300] a query or export request is invalid
+EventwatchError                 [E000] base; ``code`` and ``message``
+├── ConfigError                 [E010] a setting is missing or invalid
+├── ModelError                  [E020] the spaCy pipeline cannot be loaded
+├── ResourceError               [E030] a packaged data file (actors, places, lexicon) is invalid
+├── InputError                  [E100] an input cannot be read; names the file/URL and record
+│   ├── UnsupportedInput        [E101] no reader knows this format
+│   ├── RecordError             [E102] one record (line, row, item) is invalid
+│   └── FetchError              [E103] a URL did not answer, or answered an error
+├── StoreError                  [E200] the database cannot be opened or written
+│   └── SchemaError             [E201] the database's schema is unknown or newer than ours
+└── QueryError                  [E300] a query or export request is invalid
 """
 
 from __future__ import annotations

@@ -283,7 +283,7 @@ def from_record(data: dict[str, Any]) -> Article | Mention | Event | Quantity | 
     kinds = {v: k for k, v in RECORD_KINDS.items()}
     cls = kinds[data["record"]]
     body = {k: v for k, v in data.items() if k not in ("record", "content_hash")}
-    return from_plain(cls, body)  # type: ignore[no-any-return]
+    return from_plain(cls, body)
 
 
 def stable_id(*parts: object, length: int = 16) -> str:

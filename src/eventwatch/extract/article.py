@@ -54,7 +54,12 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
 
     published = published_date(article)
     published_value = (
-        DateValue(value=published.isoformat(), precision="day", start=published.isoformat(), end=published.isoformat())
+        DateValue(
+            value=published.isoformat(),
+            precision="day",
+            start=published.isoformat(),
+            end=published.isoformat(),
+        )
         if published
         else None
     )
@@ -112,13 +117,21 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
             places={k: v for k, v in places.items() if sent.start <= k < sent.end},
             casualties=(killed.count if killed else None, injured.count if injured else None),
         )
-        events.extend(events_in_sentence(ctx, resources=resources, resolver=resolver, attributions=attributions))
-        for quantity in extract_quantities(sent, article_id=article.article_id, sentence_index=n, published=published):
+        events.extend(
+            events_in_sentence(ctx, resources=resources, resolver=resolver, attributions=attributions)
+        )
+        for quantity in extract_quantities(
+            sent, article_id=article.article_id, sentence_index=n, published=published
+        ):
             root = doc.char_span(quantity.evidence.start, quantity.evidence.end, alignment_mode="expand")
-            attribution = attributions.for_event(root.root, root.root) if root is not None else quantity.attribution
+            attribution = (
+                attributions.for_event(root.root, root.root) if root is not None else quantity.attribution
+            )
             quantities.append(replace(quantity, attribution=attribution))
         relations.extend(
-            relations_in_sentence(sent, article_id=article.article_id, index=n, resolver=resolver, attributions=attributions)
+            relations_in_sentence(
+                sent, article_id=article.article_id, index=n, resolver=resolver, attributions=attributions
+            )
         )
 
     events = _fill_implicit_targets(events, doc, resources)
@@ -164,7 +177,11 @@ def _fill_implicit_targets(events: list[Event], doc: Doc, resources: Resources) 
             if candidates:
                 code = candidates[0][0]
                 entry = resources.actors.get(code.lower())
-                state = resources.actors.ref(entry) if entry else ActorRef(name=code, country=code, cameo_code=code)
+                state = (
+                    resources.actors.ref(entry)
+                    if entry
+                    else ActorRef(name=code, country=code, cameo_code=code)
+                )
                 target = replace(state, mention=None)
                 event = replace(event, target_actors=(target,), confidence=round(event.confidence * 0.6, 3))
         filled.append(event)

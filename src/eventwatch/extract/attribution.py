@@ -32,10 +32,30 @@ REPORTING_VERBS = frozenset(
     }
 )  # fmt: skip
 HEDGES = frozenset(
-    {"allegedly", "reportedly", "purportedly", "apparently", "supposedly", "unconfirmed", "alleged", "rumored"}
+    {
+        "allegedly",
+        "reportedly",
+        "purportedly",
+        "apparently",
+        "supposedly",
+        "unconfirmed",
+        "alleged",
+        "rumored",
+    }
 )
 ANONYMOUS_NOUNS = frozenset(
-    {"source", "official", "diplomat", "insider", "witness", "resident", "aide", "officer", "person", "people"}
+    {
+        "source",
+        "official",
+        "diplomat",
+        "insider",
+        "witness",
+        "resident",
+        "aide",
+        "officer",
+        "person",
+        "people",
+    }
 )
 MEDIA_NOUNS = frozenset(
     {
@@ -87,13 +107,21 @@ class AttributionFinder:
             child, node = node, node.head
             if node.lemma_.lower() in REPORTING_VERBS and node.pos_ == "VERB" and child.dep_ != "nsubj":
                 speaker = _subject(node)
-                if speaker is not None and speaker.lower_ in ("which", "that", "who") and node.dep_ == "relcl":
+                if (
+                    speaker is not None
+                    and speaker.lower_ in ("which", "that", "who")
+                    and node.dep_ == "relcl"
+                ):
                     speaker = node.head  # "a report, which highlighted ...": the report speaks
                     if speaker.lemma_.lower() == "report":
                         return self._media_report(speaker)
                 if speaker is not None:
                     return self._classify(speaker, cue=node, via=_via(node))
-            if node.pos_ == "NOUN" and node.lemma_.lower() == "report" and child.dep_ in ("relcl", "acl", "prep"):
+            if (
+                node.pos_ == "NOUN"
+                and node.lemma_.lower() == "report"
+                and child.dep_ in ("relcl", "acl", "prep")
+            ):
                 return self._media_report(node)
         according = _according_to(trigger.sent)
         if according is not None:
@@ -102,7 +130,11 @@ class AttributionFinder:
 
     def _media_report(self, report: Token) -> Attribution:
         outlet = next(
-            (c for c in report.children if c.dep_ in ("compound", "poss") and c.ent_type_ in ("ORG", "PERSON")),
+            (
+                c
+                for c in report.children
+                if c.dep_ in ("compound", "poss") and c.ent_type_ in ("ORG", "PERSON")
+            ),
             None,
         )
         speaker = None
@@ -117,7 +149,7 @@ class AttributionFinder:
         ref: ActorRef | None = refs[0] if refs else None
         lemma = speaker.lemma_.lower()
         kind: AttributionKind
-        if ref is not None and ref.type == "media" or lemma in MEDIA_NOUNS:
+        if (ref is not None and ref.type == "media") or lemma in MEDIA_NOUNS:
             kind = "media"
         elif ref is not None and (ref.type == "person" or speaker.ent_type_ == "PERSON"):
             kind = "named"
@@ -148,9 +180,13 @@ class AttributionFinder:
         quotes: list[Quote] = []
         for opening, closing in QUOTE_PAIRS:
             if opening == closing:
-                pattern = re.compile(re.escape(opening) + r"([^" + re.escape(opening) + r"]{20,})" + re.escape(closing))
+                pattern = re.compile(
+                    re.escape(opening) + r"([^" + re.escape(opening) + r"]{20,})" + re.escape(closing)
+                )
             else:
-                pattern = re.compile(re.escape(opening) + r"([^" + re.escape(closing) + r"]{20,})" + re.escape(closing))
+                pattern = re.compile(
+                    re.escape(opening) + r"([^" + re.escape(closing) + r"]{20,})" + re.escape(closing)
+                )
             for match in pattern.finditer(text):
                 attribution = self._quote_speaker(match.start(), match.end())
                 if attribution is not None:

@@ -18,8 +18,8 @@ from eventwatch.extract.triggers import TriggerMatch, find_triggers
 from eventwatch.model import ActorRef, Count, DateValue, Event, Modality, Place, Span, stable_id
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
     from spacy.tokens import Span as SpacySpan
+    from spacy.tokens import Token
 
     from eventwatch.extract.attribution import AttributionFinder
     from eventwatch.extract.participants import ParticipantResolver
@@ -29,7 +29,13 @@ TARGET_PREPS = frozenset({"on", "against", "with", "at", "toward", "towards", "u
 VERB_TARGET_PREPS = frozenset({"on", "against", "with", "at", "toward", "towards", "upon", "into", "to"})
 CO_PARTY_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE"})  # "agreed with X": X is a party
 RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
-LOCATIVE_PREPS = frozenset({"in", "at", "near", "across", "inside", "outside", "throughout", "around", "from"})
+LOCATIVE_PREPS = frozenset(
+    {"in", "at", "near", "across", "inside", "outside", "throughout", "around", "from"}
+)
+WEAK_TRIGGER = 0.6
+MIN_CONFIDENCE = 0.3
+ARMED_TYPES = frozenset({"armed_group", "rebel", "militia", "military"})
+ARMED_ROLES = ("MIL", "REB", "IMG")
 MEDIATE_VERBS = frozenset({"broker", "mediate", "facilitate", "sponsor", "negotiate"})
 CLIMB_DEPS = frozenset({"xcomp", "ccomp", "conj", "advcl", "pcomp"})
 
@@ -54,13 +60,63 @@ def events_in_sentence(
     resolver: ParticipantResolver,
     attributions: AttributionFinder,
 ) -> list[Event]:
-    events: list[Event] = []
+    built: list[tuple[Token, Event]] = []
     for match in find_triggers(ctx.sent, resources.lexicon):
         event = _build(match, ctx, resources=resources, resolver=resolver, attributions=attributions)
-        if event is not None and not any(_same(event, other) for other in events):
+        if event is not None and match.rule.confidence >= MIN_CONFIDENCE:
+            built.append((match.token, event))
+    events: list[Event] = []
+    for event in _merge_same_happening(built):
+        if not any(_same(event, other) for other in events):
             events.append(event)
     _attach_casualties(events, ctx)
     return events
+
+
+def _merge_same_happening(built: list[tuple[Token, Event]]) -> list[Event]:
+    """One happening, one event: "a roadside bomb killed five" (the bomb is the subject of the
+    killing) and "threatened to strike the port" (the strike is what is threatened) are each one
+    event; the merged event keeps the more specific mode and code, and every participant."""
+    by_token = {token.i: (token, event) for token, event in built}
+    dropped: set[int] = set()
+    merged: dict[int, Event] = {token.i: event for token, event in built}
+    for token, event in built:
+        head = token.head
+        if head.i == token.i or head.i not in by_token or token.i in dropped:
+            continue
+        outer = merged[head.i]
+        same_kind = event.plover_type == outer.plover_type and token.dep_ in ("nsubj", "nsubjpass", "dobj")
+        threat = outer.plover_type == "THREATEN" and event.plover_type == "THREATEN" and token.dep_ == "xcomp"
+        if same_kind or threat:
+            merged[head.i] = _absorb(outer, event, text=token.doc.text)
+            dropped.add(token.i)
+    return [merged[token.i] for token, _ in built if token.i not in dropped]
+
+
+def _absorb(outer: Event, inner: Event, *, text: str) -> Event:
+    specific = inner if (outer.cameo_code or "").endswith("0") and inner.cameo_code else outer
+    sources = list(outer.source_actors)
+    _extend(sources, list(inner.source_actors))
+    targets = list(outer.target_actors)
+    _extend(targets, [t for t in inner.target_actors if not any(_same_actor(t, s) for s in sources)])
+    start = min(outer.evidence.start, inner.evidence.start)
+    end = max(outer.evidence.end, inner.evidence.end)
+    return replace(
+        outer,
+        plover_mode=outer.plover_mode or inner.plover_mode,
+        cameo_code=specific.cameo_code,
+        goldstein=specific.goldstein,
+        acled_event_type=outer.acled_event_type or inner.acled_event_type,
+        acled_sub_event_type=(
+            inner.acled_sub_event_type
+            if specific is inner and inner.acled_sub_event_type
+            else outer.acled_sub_event_type
+        ),
+        source_actors=tuple(sources),
+        target_actors=tuple(targets),
+        evidence=Span(text=text[start:end], start=start, end=end),
+        location=outer.location or inner.location,
+    )
 
 
 def _build(
@@ -81,6 +137,8 @@ def _build(
     sources, targets = participants(match, resolver, plover_type=plover_type)
     if not sources and not targets:
         return None
+    if plover_type == "ASSAULT" and rule.confidence < WEAK_TRIGGER and not any(map(_armed, sources)):
+        return None  # "operations", "violence": an attack only when an armed actor carries it out
     modality, _cues = modality_of(trigger, anchor)
     if plover_type == "ASSAULT" and modality in ("intended", "threatened"):
         # a declared intention to attack is a threat of violence (PLOVER THREATEN, CAMEO 138)
@@ -194,6 +252,10 @@ def _noun_participants(
                             _extend(sources, resolver.resolve_all(obj))
 
 
+def _armed(actor: ActorRef) -> bool:
+    return actor.type in ARMED_TYPES or (actor.cameo_code or "").endswith(ARMED_ROLES)
+
+
 def _modifiers(noun: Token) -> list[Token]:
     """The noun's modifiers, with compounds of compounds ("a Lebanon-Israel ceasefire")."""
     found: list[Token] = []
@@ -204,7 +266,9 @@ def _modifiers(noun: Token) -> list[Token]:
     return sorted(found, key=lambda t: t.i)
 
 
-def _verb_targets(verb: Token, consumed: set[int], resolver: ParticipantResolver, targets: list[ActorRef]) -> None:
+def _verb_targets(
+    verb: Token, consumed: set[int], resolver: ParticipantResolver, targets: list[ActorRef]
+) -> None:
     for child in verb.children:
         if child.dep_ in ("dobj", "dative", "obj"):
             if child.i in consumed:  # "denied any truce with Iraq": the truce's other party
@@ -316,7 +380,9 @@ def _place_for(trigger: Token, anchor: Token, ctx: SentenceContext, actors: list
         span_key = (token.idx, token.idx + len(place.text or token.text))
         if span_key in taken or any(s <= token.idx < e for s, e in taken):
             continue
-        distance = abs(start - trigger.i) + (0 if anchor in root.ancestors or trigger in root.ancestors else 100)
+        distance = abs(start - trigger.i) + (
+            0 if anchor in root.ancestors or trigger in root.ancestors else 100
+        )
         if best is None or distance < best[0]:
             best = (distance, place)
     return best[1] if best else None

@@ -17,7 +17,9 @@ from eventwatch.model import Modality
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-HYPOTHETICAL_MODIFIERS = frozenset({"potential", "possible", "hypothetical", "future", "eventual", "prospective"})
+HYPOTHETICAL_MODIFIERS = frozenset(
+    {"potential", "possible", "hypothetical", "future", "eventual", "prospective"}
+)
 HYPOTHETICAL_MODALS = frozenset({"would", "could", "might", "may", "should"})
 FUTURE_MODALS = frozenset({"will", "'ll", "shall"})
 CONDITIONAL_MARKS = frozenset({"if", "unless", "until", "lest", "whether"})
@@ -32,8 +34,12 @@ INTENT_VERBS = frozenset(
         "consensus", "agreement", "decision", "continue", "try", "attempt", "hope", "plot",
     }
 )  # fmt: skip
-INTENT_NOUNS = frozenset({"consensus", "agreement", "decision", "plan", "intention", "bid", "attempt", "threat"})
-BACKGROUND_PREPS = frozenset({"despite", "amid", "after", "following", "since", "during", "before", "notwithstanding"})
+INTENT_NOUNS = frozenset(
+    {"consensus", "agreement", "decision", "plan", "intention", "bid", "attempt", "threat"}
+)
+BACKGROUND_PREPS = frozenset(
+    {"despite", "amid", "after", "following", "since", "during", "before", "notwithstanding"}
+)
 PRECEDENCE: tuple[Modality, ...] = (
     "denied", "hypothetical", "threatened", "planned", "intended", "ongoing", "occurred",
 )  # fmt: skip

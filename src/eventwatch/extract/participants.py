@@ -82,10 +82,14 @@ class ParticipantResolver:
 
     def _place_actor(self, ent: SpacySpan, mention: Span) -> ActorRef | None:
         """A place named as a party ("strikes on Gaza"): those in that place, by its country."""
-        place = self.places(ent.text, ent.label_) if self.places and ent.label_ in ("GPE", "LOC", "FAC") else None
+        place = (
+            self.places(ent.text, ent.label_) if self.places and ent.label_ in ("GPE", "LOC", "FAC") else None
+        )
         if place is None or place.country is None:
             return None
-        return ActorRef(name=place.name, type="location", country=place.country, cameo_code=place.country, mention=mention)
+        return ActorRef(
+            name=place.name, type="location", country=place.country, cameo_code=place.country, mention=mention
+        )
 
     def _title_of(self, ent: SpacySpan) -> ActorRef | None:
         """A person's title from the words before the name: "Israeli Minister", "Iraq's defence
@@ -145,7 +149,7 @@ class ParticipantResolver:
         return _with_mention(ref, self.span_of(first.i, token.i + 1))
 
     def _anchored(self, token: Token) -> list[ActorRef]:
-        """"movements from Iraq and Yemen", "armed groups in Iraq", "Israel's escalation": the
+        """ "movements from Iraq and Yemen", "armed groups in Iraq", "Israel's escalation": the
         actors in the phrase's possessive or from/in/of modifier, typed by the head's role."""
         anchors: list[Token] = [c for c in token.children if c.dep_ == "poss"]
         anchors += [c for c in token.children if c.dep_ == "amod" and self._is_country_word(c)]
@@ -205,7 +209,9 @@ class ParticipantResolver:
 
 def _is_definite_description(token: Token) -> bool:
     dets = {c.lower_ for c in token.children if c.dep_ == "det"}
-    return bool(dets & {"the", "these", "those", "this"}) and token.lemma_.lower() in GROUP_NOUNS | PERSON_NOUNS
+    return (
+        bool(dets & {"the", "these", "those", "this"}) and token.lemma_.lower() in GROUP_NOUNS | PERSON_NOUNS
+    )
 
 
 def _compatible(token: Token, ref: ActorRef) -> bool:

@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING
 from eventwatch.model import AUTHOR, ActorRef, Attribution, Event, Relation, RelationType, Span, stable_id
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
     from spacy.tokens import Span as SpacySpan
+    from spacy.tokens import Token
 
     from eventwatch.extract.attribution import AttributionFinder
     from eventwatch.extract.participants import ParticipantResolver
 
-MEMBER_NOUNS = frozenset({"faction", "member", "part", "wing", "branch", "affiliate", "unit", "arm", "component"})
+MEMBER_NOUNS = frozenset(
+    {"faction", "member", "part", "wing", "branch", "affiliate", "unit", "arm", "component"}
+)
 ALLY_NOUNS = frozenset({"ally", "partner"})
 MEDIATE_VERBS = frozenset({"broker", "mediate", "facilitate", "negotiate", "sponsor"})
 BACKED = ("-backed", "-supported", "-sponsored", "-funded", "-aligned")
@@ -36,7 +38,9 @@ def relations_in_sentence(
 ) -> list[Relation]:
     found: list[Relation] = []
 
-    def add(kind: RelationType, subject: ActorRef, obj: ActorRef, cue: Token, attribution: Attribution) -> None:
+    def add(
+        kind: RelationType, subject: ActorRef, obj: ActorRef, cue: Token, attribution: Attribution
+    ) -> None:
         if subject.name.lower() == obj.name.lower():
             return
         start = min(cue.idx, *(a.mention.start for a in (subject, obj) if a.mention))
@@ -67,17 +71,31 @@ def relations_in_sentence(
                     add(kind, member, group, tok, attribution)
         # "a ceasefire brokered by the US and France"
         if lemma in MEDIATE_VERBS and tok.dep_ == "acl":
-            mediators = [r for a in tok.children if a.dep_ == "agent" for p in a.children for r in resolver.resolve_all(p)]
+            mediators = [
+                r
+                for a in tok.children
+                if a.dep_ == "agent"
+                for p in a.children
+                for r in resolver.resolve_all(p)
+            ]
             event_noun = tok.head
-            parties = [r for c in event_noun.subtree if c.dep_ == "compound" and c.i < event_noun.i
-                       for r in resolver.resolve(c)]
+            parties = [
+                r
+                for c in event_noun.subtree
+                if c.dep_ == "compound" and c.i < event_noun.i
+                for r in resolver.resolve(c)
+            ]
             attribution = attributions.for_event(tok, tok)
             for mediator in mediators:
                 for party in parties:
                     add("mediates", mediator, party, tok, attribution)
         # "the Iran-backed Houthis"
-        if tok.text.lower().endswith(BACKED) or (tok.lower_ in ("backed", "supported") and tok.dep_ == "amod"):
-            backers = [r for c in tok.children if c.dep_ in ("npadvmod", "compound") for r in resolver.resolve(c)]
+        if tok.text.lower().endswith(BACKED) or (
+            tok.lower_ in ("backed", "supported") and tok.dep_ == "amod"
+        ):
+            backers = [
+                r for c in tok.children if c.dep_ in ("npadvmod", "compound") for r in resolver.resolve(c)
+            ]
             if tok.i > 1 and tok.doc[tok.i - 1].text == "-":
                 backers += resolver.resolve(tok.doc[tok.i - 2])
             backed = resolver.resolve_all(tok.head)
@@ -86,7 +104,13 @@ def relations_in_sentence(
                     add("supports", backer, client, tok, AUTHOR)
         # "Y, led by X"
         if lemma == "lead" and tok.dep_ == "acl":
-            leaders = [r for a in tok.children if a.dep_ == "agent" for p in a.children for r in resolver.resolve_all(p)]
+            leaders = [
+                r
+                for a in tok.children
+                if a.dep_ == "agent"
+                for p in a.children
+                for r in resolver.resolve_all(p)
+            ]
             for led in resolver.resolve(tok.head):
                 for leader in leaders:
                     add("leads", leader, led, tok, AUTHOR)
@@ -104,7 +128,9 @@ def relations_from_events(events: list[Event]) -> list[Relation]:
                 found.append(
                     Relation(
                         article_id=event.article_id,
-                        relation_id=stable_id(event.article_id, event.sentence, "supports", source.name, target.name),
+                        relation_id=stable_id(
+                            event.article_id, event.sentence, "supports", source.name, target.name
+                        ),
                         type="supports",
                         subject=source,
                         object=target,

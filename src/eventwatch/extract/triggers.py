@@ -196,13 +196,14 @@ def find_triggers(sentence: Iterable[Token], lexicon: Lexicon) -> list[TriggerMa
         if rule.consumes_object:
             consumed = tuple(o.i for o in objects_of(tok) if o.lemma_.lower() in rule.objects)
             absorbed.update(consumed)
-        if lexicon.is_light(tok) and any(o.i in noun_hits for o in objects_of(tok)) and not consumed:
+        light = lexicon.is_light(tok) and not rule.particles  # "step down" is an event of its own
+        if light and any(o.i in noun_hits for o in objects_of(tok)) and not consumed:
             continue  # "launched attacks": the noun carries the event
         matches.append(TriggerMatch(rule=rule, token=tok, anchor=tok, consumed=consumed))
     for i, rule in noun_hits.items():
-        if i in absorbed:
-            continue
         tok = by_index[i]
+        if i in absorbed or (tok.dep_ == "compound" and tok.head.i in noun_hits):
+            continue  # "a ceasefire agreement": one event, named by the head noun
         matches.append(TriggerMatch(rule=rule, token=tok, anchor=clause_verb(tok, lexicon)))
     matches.sort(key=lambda m: m.token.i)
     return matches
@@ -212,9 +213,9 @@ def clause_verb(noun: Token, lexicon: Lexicon) -> Token:
     """The verb whose clause a noun trigger belongs to: its light verb ("launched attacks"), else
     the noun itself (its own modifiers say who did what)."""
     head = noun.head
-    if noun.dep_ in ("dobj", "nsubjpass", "attr", "oprd") and head.pos_ in ("VERB", "AUX"):
-        if lexicon.is_light(head) or head.lemma_ in ("be", "have"):
-            return head
+    light = lexicon.is_light(head) or head.lemma_ in ("be", "have")
+    if noun.dep_ in ("dobj", "nsubjpass", "attr", "oprd") and head.pos_ in ("VERB", "AUX") and light:
+        return head
     if noun.dep_ == "conj":
         return clause_verb(noun.head, lexicon) if noun.head.pos_ in ("NOUN", "PROPN") else noun
     return noun

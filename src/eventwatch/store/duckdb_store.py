@@ -727,8 +727,12 @@ class Store:
         )
         with self._lock:
             try:
-                self.con.sql(sql, params=params).write_parquet(str(path))
-                row = self.con.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchone()
+                cursor = self.con.cursor()  # a fresh cursor: no earlier result may be pending on it
+                try:
+                    cursor.sql(sql, params=params).write_parquet(str(path))
+                    row = cursor.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchone()
+                finally:
+                    cursor.close()
             except self._error as exc:
                 raise StoreError(f"Parquet export from {self.path} to {path} failed: {exc}") from exc
         return int(row[0]) if row else 0
