@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from eventwatch.extract.attribution import AttributionFinder
+from eventwatch.extract.entities import repair_entities
 from eventwatch.extract.events import SentenceContext, events_in_sentence
 from eventwatch.extract.participants import ParticipantResolver
 from eventwatch.extract.relations import relations_from_events, relations_in_sentence
@@ -64,10 +65,17 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
         else None
     )
     countries = _article_countries(doc, resources)
+    repair_entities(
+        doc,
+        actors=resources.actors,
+        place_of=lambda name: resources.gazetteer.resolve(name, context_countries=countries, kind="GPE"),
+        countries=countries,
+    )
     resolver = ParticipantResolver(
         doc,
         resources.actors,
         places=lambda name, label: resources.gazetteer.resolve(name, context_countries=countries, kind=label),
+        home_country=_home_country(countries, doc, resources),
     )
     attributions = AttributionFinder(doc, resolver)
     sentences = list(doc.sents)
@@ -157,6 +165,21 @@ def _article_countries(doc: Doc, resources: Resources) -> list[str]:
             if code:
                 counts[code] += 1
     return [code for code, _ in counts.most_common()]
+
+
+def _home_country(countries: list[str], doc: Doc, resources: Resources) -> str | None:
+    """The country the article is mostly about, when one stands out: the one most mentioned,
+    with more mentions than the runner-up."""
+    counts = Counter[str]()
+    for ent in doc.ents:
+        if ent.label_ in ("GPE", "NORP"):
+            code = resources.actors.country_of(ent.text)
+            if code:
+                counts[code] += 1
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
 
 
 def _fill_implicit_targets(events: list[Event], doc: Doc, resources: Resources) -> list[Event]:

@@ -139,6 +139,8 @@ def _build(
         return None
     if plover_type == "ASSAULT" and rule.confidence < WEAK_TRIGGER and not any(map(_armed, sources)):
         return None  # "operations", "violence": an attack only when an armed actor carries it out
+    if plover_mode == "arrest" and targets and all(t.type == "location" for t in targets):
+        plover_mode, cameo_code = "occupy", "192"  # "captured Wad Madani": territory, not people
     modality, _cues = modality_of(trigger, anchor)
     if plover_type == "ASSAULT" and modality in ("intended", "threatened"):
         # a declared intention to attack is a threat of violence (PLOVER THREATEN, CAMEO 138)
@@ -271,8 +273,8 @@ def _verb_targets(
 ) -> None:
     for child in verb.children:
         if child.dep_ in ("dobj", "dative", "obj"):
-            if child.i in consumed:  # "denied any truce with Iraq": the truce's other party
-                for obj in _prep_objects(child, TARGET_PREPS):
+            if child.i in consumed:  # "denied any truce with Iraq", "regained control of X"
+                for obj in _prep_objects(child, TARGET_PREPS | {"of"}):
                     _extend(targets, resolver.resolve_all(obj))
             else:
                 _extend(targets, resolver.resolve_all(child))

@@ -32,16 +32,25 @@ GROUP_NOUNS = frozenset(
 )
 PERSON_NOUNS = frozenset({"minister", "president", "leader", "spokesman", "spokeswoman", "official", "chief"})
 ANCHOR_PREPS = ("from", "in", "of", "within")
+STATE_ROLES = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
 
 
 class ParticipantResolver:
     """Resolves noun phrases of one parsed document to actors; remembers what it resolved so that
     pronouns and definite descriptions find their antecedents."""
 
-    def __init__(self, doc: Doc, actors: ActorBase, *, places: PlaceLookup | None = None) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        actors: ActorBase,
+        *,
+        places: PlaceLookup | None = None,
+        home_country: str | None = None,
+    ) -> None:
         self.doc = doc
         self.actors = actors
         self.places = places
+        self.home_country = home_country
         self._ent_at: dict[int, SpacySpan] = {t.i: ent for ent in doc.ents for t in ent}
         self._cache: dict[int, ActorRef | None] = {}
         self._antecedents: list[tuple[int, ActorRef]] | None = None
@@ -104,7 +113,23 @@ class ParticipantResolver:
 
     # -- nominal heads --------------------------------------------------------------------
     def resolve(self, token: Token) -> list[ActorRef]:
-        """Actors for one nominal head (its conjuncts are the caller's business)."""
+        """Actors for one nominal head (its conjuncts are the caller's business). A state role
+        with no country ("the army", "police") is taken to be the article's main country's."""
+        return [self._localised(ref) for ref in self._resolve(token)]
+
+    def _localised(self, ref: ActorRef) -> ActorRef:
+        if ref.country or not self.home_country or ref.cameo_code not in STATE_ROLES:
+            return ref
+        return ActorRef(
+            name=ref.name,
+            actor_id=f"{self.home_country}{ref.cameo_code}",
+            type=ref.type,
+            country=self.home_country,
+            cameo_code=f"{self.home_country}{ref.cameo_code}",
+            mention=ref.mention,
+        )
+
+    def _resolve(self, token: Token) -> list[ActorRef]:
         ent = self.entity(token)
         if ent is not None:
             ref = self.entity_actor(ent)
@@ -116,8 +141,11 @@ class ParticipantResolver:
             ref = self.antecedent(token)
             return [_with_mention(ref, self.span_of(token.i, token.i + 1))] if ref else []
         ref = self._role_phrase(token)
-        if ref is not None:
+        if ref is not None and (ref.actor_id or ref.country):
             return [ref]
+        if ref is not None:  # a bare role: "fighters of the Sudan Shield Forces" names its group
+            anchored = [a for a in self._anchored(token) if a.actor_id or a.country]
+            return anchored or [ref]
         if _is_definite_description(token):
             ante = self.antecedent(token)
             if ante is not None:
