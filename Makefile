@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: run test test-fast test-slow lint typecheck check clean
+.PHONY: run test test-fast test-slow lint typecheck check clean eval
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ test-fast: $(VENV)/.installed
 
 test-slow: $(VENV)/.installed
 	$(BIN)/python -m pytest -q -m slow
+
+# Scores the pipeline on the development slices of public gold data in ../shared/eval.
+# Predictions hold the datasets' text: they stay under build/, never in the repository.
+eval: $(VENV)/.installed
+	$(BIN)/eventwatch eval $(SHARED)/eval --out build/eval/report.json --predictions-dir build/eval
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench

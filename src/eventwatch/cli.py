@@ -280,6 +280,11 @@ def info(
         typer.echo(f"{key}: {value}")
 
 
+from eventwatch.evaluate.command import eval_command  # noqa: E402  (light: loads nothing heavy)
+
+app.command("eval")(eval_command)
+
+
 def main() -> None:
     app()
 

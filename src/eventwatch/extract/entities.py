@@ -66,4 +66,5 @@ def _is_place(ent: SpacySpan, *, actors: ActorBase, place_of: PlaceLookup, count
     if any(t.dep_ in TITLE_DEPS and t.i < ent.start for t in ent.root.children):
         return False  # "Minister X", "President X": a person whatever the gazetteer says
     place = place_of(ent.text)
-    return place is not None and place.precision in ("city", "admin1", "exact") and place.country in countries[:3]
+    in_context = place is not None and place.country in countries[:3]
+    return in_context and place is not None and place.precision in ("city", "admin1", "exact")
