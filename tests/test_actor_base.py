@@ -305,6 +305,142 @@ def test_memberships_end(base: ActorBase) -> None:
     )
 
 
+# -- conflicts beyond the Middle East -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "actor_id"),
+    [
+        ("RSF", "rapid-support-forces"),
+        ("the Rapid Support Forces", "rapid-support-forces"),
+        ("Hemedti", "mohamed-hamdan-dagalo"),
+        ("SAF", "sudanese-armed-forces"),
+        ("Sudan Shield Forces", "sudan-shield-forces"),
+        ("Reporters Without Borders", "reporters-without-borders"),
+        ("Reporters sans frontières", "reporters-without-borders"),
+        ("al-Shabab", "al-shabaab"),
+        ("JNIM", "jnim"),
+        ("ISGS", "islamic-state-sahel"),
+        ("Boko Haram", "boko-haram"),
+        ("ISWAP", "iswap"),
+        ("M23", "m23"),
+        ("FARDC", "fardc"),
+        ("Zelenskyy", "volodymyr-zelensky"),
+        ("Armed Forces of Ukraine", "armed-forces-of-ukraine"),
+        ("Russia's defence ministry", "russian-defence-ministry"),
+        ("Wagner", "wagner-group"),
+        ("MNDAA", "mndaa"),
+        ("Ta’ang National Liberation Army", "tnla"),
+        ("AA", "arakan-army"),
+        ("KIA", "kia"),
+        ("PDF", "pdf"),
+        ("Tatmadaw", "tatmadaw"),
+        ("Pakistani Taliban", "ttp"),
+        ("ELN", "eln"),
+        ("Central General Staff", "emc"),
+        ("Gulf Clan", "clan-del-golfo"),
+        ("CJNG", "cjng"),
+        ("G9", "g9"),
+        ("Khalifa Hifter", "khalifa-haftar"),
+        ("Abu Mohammed al-Jolani", "ahmed-al-sharaa"),
+        ("Group of Seven", "g7"),
+    ],
+)
+def test_lookup_resolves_conflict_actors_worldwide(base: ActorBase, text: str, actor_id: str) -> None:
+    entry = base.lookup(text)
+    assert entry is not None, text
+    assert entry.actor_id == actor_id
+
+
+@pytest.mark.parametrize("text", ["rsf", "aa", "Kia", "APC", "let", "jem", "dawn", "barbecue", "Traore"])
+def test_ambiguous_short_forms_and_common_words_are_not_aliases(base: ActorBase, text: str) -> None:
+    assert base.lookup(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "actor_id", "code"),
+    [
+        ("RSF fighters", "rapid-support-forces", "SDNREB"),
+        ("military spokesman Nabil Abdallah", "nabil-abdallah", "SDNMIL"),
+        ("President Bola Tinubu", "bola-tinubu", "NGAGOV"),
+        ("the Nigerian army", "nigerian-army", "NGAMIL"),
+        ("Mayor Vitali Klitschko", "vitali-klitschko", "UKRGOV"),
+        ("ELN gunmen", "eln", "COLREB"),
+        ("Boko Haram fighters", "boko-haram", "NGAREB"),
+        ("Malian junta", "MLIGOV", "MLIGOV"),
+        ("Sudanese troops", "SDNMIL", "SDNMIL"),
+    ],
+)
+def test_resolve_conflict_phrases(base: ActorBase, text: str, actor_id: str, code: str) -> None:
+    ref = base.resolve(text)
+    assert ref is not None, text
+    assert (ref.actor_id, ref.cameo_code) == (actor_id, code)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "type_"),
+    [
+        ("bandits", "CRM", "armed_group"),
+        ("armed gangs", "CRM", "armed_group"),
+        ("local vigilantes", "UAF", "militia"),
+        ("a local self-defence militia", "UAF", "militia"),
+        ("jihadists", "REB", "armed_group"),
+        ("Female suicide bombers", "REB", "armed_group"),
+        ("the dissident fighters", "REB", "armed_group"),
+        ("paramilitaries", "REB", "armed_group"),
+        ("militiamen", "REB", "armed_group"),
+        ("insurgents", "REB", "armed_group"),
+        ("junta troops", "MIL", "military"),
+        ("the junta", "GOV", "government"),
+        ("lawmakers", "LEG", "legislature"),
+        ("worshippers", "CVL", "civilians"),
+        ("Fulani herders", "CVL", "civilians"),
+        ("miners", "CVL", "civilians"),
+        ("villagers", "CVL", "civilians"),
+        ("students", "CVL", "civilians"),
+        ("farmers", "CVL", "civilians"),
+        ("demonstrators", "CVL", "civilians"),
+        ("displaced people", "REF", "civilians"),
+        ("refugees", "REF", "civilians"),
+        ("a local monitor", "NGO", "ngo"),
+    ],
+)
+def test_resolve_conflict_role_nouns(base: ActorBase, text: str, code: str, type_: str) -> None:
+    ref = base.resolve(text)
+    assert ref is not None, text
+    assert (ref.actor_id, ref.cameo_code, ref.type) == (None, code, type_)
+
+
+@pytest.mark.parametrize("member", ["mndaa", "tnla", "arakan-army"])
+def test_three_brotherhood_alliance(base: ActorBase, member: str) -> None:
+    assert "three-brotherhood-alliance" in {g.actor_id for g in base.groups_of(member, on="2024-08-05")}
+    assert base.groups_of(member, on="2018-06") == ()
+
+
+def test_dated_memberships_beyond_the_middle_east(base: ActorBase) -> None:
+    def groups(actor_id: str, on: str) -> set[str]:
+        return {g.actor_id for g in base.groups_of(actor_id, on=on)}
+
+    # ISWAP split from Boko Haram in 2016 and is no member of it; Boko Haram left IS then.
+    assert "boko-haram" not in groups("iswap", "2024-07-01")
+    assert "isis" in groups("iswap", "2024-07-01")
+    assert "isis" in groups("boko-haram", "2016-01")
+    assert "isis" not in groups("boko-haram", "2024-07-01")
+    # The 33rd Front went with the EMBF when the Central General Staff split in 2024.
+    assert groups("frente-33", "2023-06") == {"emc"}
+    assert groups("frente-33", "2025-01-20") == {"embf"}
+    ancestors = base.groups_of("frente-33", on="2025-01", transitive=True)
+    assert "farc-dissidents" in {g.actor_id for g in ancestors}
+    # The Sahel juntas left ECOWAS for their own alliance.
+    assert groups("mli", "2022-01") == {"ecowas"}
+    assert groups("ner", "2025-03") == {"alliance-of-sahel-states"}
+    members = base.members_of("alliance-of-sahel-states", on="2024")
+    assert {e.actor_id for e in members} == {"mli", "bfa", "ner"}
+    assert "wagner-group" not in groups("yevgeny-prigozhin", "2023-09")
+    assert groups("andrei-belousov", "2024-06") == {"russian-defence-ministry"}
+    assert groups("sergei-shoigu", "2024-06") == set()
+
+
 def test_groups_of_rejects_a_bad_date(base: ActorBase) -> None:
     with pytest.raises(ValueError, match="2024-13"):
         base.groups_of("hamas", on="2024-13")

@@ -284,3 +284,113 @@ def test_load_with_a_small_places_file(tmp_path: Path) -> None:
     assert gaz.resolve("Gaza") is not None  # now geonames' Gaza City: no curated entry overrides it
     with pytest.raises(ResourceError, match="min_city_population"):
         Gazetteer.load(min_city_population=42)
+
+
+# --- local news: state abbreviations, counties, the article's other place names --------------
+@pytest.mark.parametrize(
+    ("written", "state"),
+    [("Ky.", "Kentucky"), ("W. Va.", "West Virginia"), ("W.Va.", "West Virginia"), ("Ga.'s", "Georgia"),
+     ("D.C.", "District of Columbia"), ("Mass.", "Massachusetts")],
+)  # fmt: skip
+def test_dotted_state_abbreviations(gaz: Gazetteer, written: str, state: str) -> None:
+    place = gaz.resolve(written, kind="GPE")
+    assert place is not None and (place.name, place.precision, place.country) == (state, "admin1", "USA")
+
+
+def test_abbreviations_need_their_written_form(gaz: Gazetteer) -> None:
+    la = gaz.resolve("La")  # no dot: the Los Angeles nickname, never Louisiana
+    assert la is None or la.admin1 != "Louisiana"
+    assert gaz.resolve("L.A.") is None or gaz.resolve("L.A.").admin1 != "Louisiana"  # type: ignore[union-attr]
+
+
+def test_a_state_in_the_article_picks_the_namesake(gaz: Gazetteer) -> None:
+    assert gaz.resolve("London").country == "GBR"  # type: ignore[union-attr]
+    london = gaz.resolve("London", names=["London", "Ky.", "London"])
+    assert london is not None and (london.country, london.admin1) == ("USA", "Kentucky")
+    paris = gaz.resolve("Paris", names=["Tenn.", "Paris"])
+    assert paris is not None and paris.admin1 == "Tennessee"
+    dublin = gaz.resolve("Dublin", names=["Columbus", "Ohio", "Dublin"])
+    assert dublin is not None and dublin.admin1 == "Ohio"
+
+
+def test_a_country_name_that_is_a_town_of_the_articles_state(gaz: Gazetteer) -> None:
+    town = gaz.resolve("Lebanon", context_countries=["LBN"], names=["Lebanon", "Ind."])
+    assert town is not None and (town.country, town.admin1, town.precision) == ("USA", "Indiana", "city")
+    country = gaz.resolve("Lebanon", context_countries=["LBN"], names=["Lebanon", "Beirut"])
+    assert country is not None and country.precision == "country"
+
+
+def test_georgia_follows_the_rest_of_the_article(gaz: Gazetteer) -> None:
+    # The article's own "Georgia" puts GEO in the context; the other names decide.
+    state = gaz.resolve("Georgia", context_countries=["GEO", "USA"], names=["Georgia", "Atlanta", "Decatur"])
+    assert state is not None and (state.country, state.precision) == ("USA", "admin1")
+    country = gaz.resolve("Georgia", context_countries=["GEO"], names=["Georgia", "Tbilisi", "Russia"])
+    assert country is not None and country.country == "GEO"
+
+
+def test_washington_and_new_york_are_the_cities_unless_the_article_is_about_the_state(gaz: Gazetteer) -> None:
+    assert gaz.resolve("Washington", names=["Washington", "Ohio"]).admin1 == "District of Columbia"  # type: ignore[union-attr]
+    state = gaz.resolve("Washington", names=["Seattle", "Washington", "Spokane"])
+    assert state is not None and state.precision == "admin1" and state.admin1 == "Washington"
+    city = gaz.resolve("New York", names=["New York", "Brooklyn"])
+    assert city is not None and city.precision == "city"
+
+
+def test_us_counties(gaz: Gazetteer) -> None:
+    laurel = gaz.resolve("Laurel County")
+    assert laurel is not None and (laurel.admin1, laurel.feature) == ("Kentucky", "county")
+    assert laurel.lat == pytest.approx(37.1, abs=0.3) and laurel.lon == pytest.approx(-84.1, abs=0.3)
+    henry = gaz.resolve("Henry County's", names=["Henry County", "Paris", "Tenn."])
+    assert henry is not None and henry.admin1 == "Tennessee"
+
+
+def test_a_facility_named_after_its_place(gaz: Gazetteer) -> None:
+    court = gaz.resolve("the Henry County Courthouse", kind="FAC", names=["Tenn."])
+    assert court is not None and (court.name, court.admin1) == ("Henry County", "Tennessee")
+    assert court.text == "the Henry County Courthouse"
+    airport = gaz.resolve("Vancouver International Airport", kind="FAC")
+    assert airport is not None and airport.country == "CAN"
+    assert gaz.resolve("the Gulf of Alaska", kind="LOC") is None  # "of" heads nothing: not "the Gulf"
+
+
+def test_regions_continents_and_country_points(gaz: Gazetteer) -> None:
+    ontario = gaz.resolve("Ontario")
+    assert ontario is not None and (ontario.country, ontario.precision) == ("CAN", "admin1")
+    england = gaz.resolve("England")
+    assert england is not None and (england.country, england.precision) == ("GBR", "admin1")
+    europe = gaz.resolve("Europe", kind="LOC")
+    assert europe is not None and europe.feature == "continent" and europe.lat is not None
+    canada = gaz.resolve("Canada")  # GeoNames' point, not the capital or the centroid
+    assert canada is not None and canada.lat == pytest.approx(60.1, abs=0.5)
+
+
+def test_the_sources_country_steers_like_context(gaz: Gazetteer) -> None:
+    assert gaz.country_of_source("www.lfpress.ca") == "CAN"
+    assert gaz.country_of_source("cambridge-news.co.uk") == "GBR"
+    assert gaz.country_of_source("ajc.com") is None
+    assert gaz.country_of_source("GeoWebNews") is None
+    london = gaz.resolve("London", context_countries=["CAN"])
+    assert london is not None and london.country == "CAN"
+
+
+def test_one_name_one_place_per_article(gaz: Gazetteer) -> None:
+    names = ["Richmond", "Ky.", "Richmond", "Irvine", "Richmond"]
+    places = {_where(gaz.resolve("Richmond", names=names)) for _ in names}
+    assert len(places) == 1 and gaz.resolve("Richmond", names=names).admin1 == "Kentucky"  # type: ignore[union-attr]
+
+
+def test_bad_abbreviations_and_county_table(tmp_path: Path) -> None:
+    twice = _write(tmp_path, [GOOD_PLACE], us_state_abbreviations={"KY": ["Ky."], "KS": ["Ky."]})
+    with pytest.raises(
+        ResourceError, match=r"us_state_abbreviations\.K[SY]: 'Ky\.' is already used by K[SY]"
+    ):
+        Gazetteer.load(twice)
+    with pytest.raises(ResourceError, match="is not a US state code"):
+        Gazetteer.load(_write(tmp_path, [GOOD_PLACE], us_state_abbreviations={"XX": ["X."]}))
+    counties = tmp_path / "counties.csv"
+    counties.write_text("state,county,lat,lon,zip_codes\nKY,Laurel County,north,-84.1,3\n", encoding="utf-8")
+    with pytest.raises(ResourceError, match=r"counties\.csv: line 2"):
+        Gazetteer.load(_write(tmp_path, [GOOD_PLACE]), counties_path=counties)
+    counties.write_text("name,lat\n", encoding="utf-8")
+    with pytest.raises(ResourceError, match="expected the header"):
+        Gazetteer.load(_write(tmp_path, [GOOD_PLACE]), counties_path=counties)

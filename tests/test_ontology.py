@@ -450,7 +450,7 @@ def _found(nlp: Any, lexicon: triggers.Lexicon, text: str) -> list[tuple[str, st
         ("Russia struck a deal with Turkey.", [("struck", "057", "AGREE", None)]),
         ("The two countries severed diplomatic ties.", [("severed", "161", "SANCTION", "sever")]),
         ("Rebels seized control of the airport.", [("seized", "192", "COERCE", "occupy")]),
-        ("Officials seized weapons at the border.", [("seized", "1711", "COERCE", "confiscate")]),
+        ("Officials seized weapons at the border.", [("seized", "1711", "COERCE", "weapons")]),
         ("Gunmen kidnapped a journalist.", [("kidnapped", "181", "ASSAULT", "abduct")]),
         ("The two leaders spoke by phone.", [("spoke", "041", "CONSULT", "phone")]),
         ("A cease-fire took effect at midnight.", [("fire", "0871", "RETREAT", "ceasefire")]),

@@ -280,6 +280,17 @@ def info(
         typer.echo(f"{key}: {value}")
 
 
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the records `extract` writes (DESIGN.md section 2).
+
+    Example: eventwatch schema > eventwatch-record.schema.json
+    """
+    from eventwatch.schema import contract_schema
+
+    typer.echo(json.dumps(contract_schema(), indent=2))
+
+
 from eventwatch.evaluate.command import eval_command  # noqa: E402  (light: loads nothing heavy)
 
 app.command("eval")(eval_command)

@@ -64,8 +64,11 @@ class Place:
 
 @dataclass(frozen=True, slots=True)
 class DateValue:
-    """A normalised date: ``value`` is YYYY, YYYY-MM or YYYY-MM-DD as ``precision`` says;
-    ``start``/``end`` (inclusive, YYYY-MM-DD) bound the period it can mean."""
+    """A normalised date. ``value`` follows TimeML: YYYY, YYYY-MM or YYYY-MM-DD as ``precision``
+    says, an ISO week (2024-W48, 2024-W47-WE) with precision week, a quarter, half or season
+    (1998-Q3, 1990-H1, 1998-SU) with precision month, a decade or century (199, 19) with
+    precision year, or PRESENT_REF / PAST_REF / FUTURE_REF with precision unknown. ``start`` and
+    ``end`` (inclusive, YYYY-MM-DD) bound the period it can mean, where it is bounded."""
 
     value: str | None
     precision: Precision

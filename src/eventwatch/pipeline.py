@@ -63,13 +63,42 @@ class Extractor:
         if batch:
             yield from self._run(nlp, batch, resources)
 
+    def _parseable(self, text: str) -> str:
+        """The text spaCy parses: all-capital text in restored case (same length, same offsets)."""
+        from eventwatch.extract.casing import is_all_caps, restore_case
+
+        if not is_all_caps(text):
+            return text
+        return restore_case(text, is_name=self._is_name, is_acronym=self._is_acronym)
+
+    def _is_name(self, word: str) -> bool:
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        if len(word) <= 2 or word in STOP_WORDS:
+            return False
+        actors = self.res.actors
+        return bool(
+            actors.lookup(word.title())
+            or actors.country_of(word.title())
+            or self.res.gazetteer.resolve(word.title(), kind="GPE")
+        )
+
+    def _is_acronym(self, word: str) -> bool:
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        if not 2 <= len(word) <= 6 or not word.isupper() or word.lower() in STOP_WORDS:
+            return False  # "WHO" in capitals is mostly the pronoun, "US" the pronoun or the country
+        return self.res.actors.lookup(word) is not None
+
     def _run(self, nlp: Language, batch: list[Article], resources: Resources) -> Iterator[Extraction]:
         from eventwatch.extract.article import extract_article
+        from eventwatch.extract.casing import is_all_caps, restore_spans
 
-        texts = [a.text[:MAX_SPACY_CHARS] for a in batch]
+        texts = [self._parseable(a.text[:MAX_SPACY_CHARS]) for a in batch]
         for article, doc in zip(batch, nlp.pipe(texts, batch_size=self.settings.batch_size), strict=True):
             try:
-                yield extract_article(doc, article, resources)
+                extraction = extract_article(doc, article, resources)
+                yield restore_spans(extraction, article.text) if is_all_caps(article.text) else extraction
             except Exception as exc:  # recorded on the article, never swallowed silently
                 log.exception("extraction failed for article %s", article.article_id)
                 message = f"extraction failed: {type(exc).__name__}: {exc}"

@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING
+from urllib.parse import urlparse
 
 from eventwatch.extract.attribution import AttributionFinder
 from eventwatch.extract.entities import repair_entities
@@ -50,7 +51,7 @@ def published_date(article: Article) -> dt.date | None:
 
 
 def extract_article(doc: Doc, article: Article, resources: Resources) -> Extraction:
-    from eventwatch.extract.dates import normalize_date
+    from eventwatch.extract.dates import normalize_entity, reference_spans
     from eventwatch.extract.quantities import extract_casualties, extract_quantities
 
     published = published_date(article)
@@ -71,10 +72,20 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
         place_of=lambda name: resources.gazetteer.resolve(name, context_countries=countries, kind="GPE"),
         countries=countries,
     )
+    # the geocoder weighs every place name of the article and the outlet's country
+    place_names = [e.text for e in doc.ents if e.label_ in PLACE_LABELS]
+    outlet = (urlparse(article.url).hostname if article.url else None) or article.source or ""
+    outlet_country = resources.gazetteer.country_of_source(outlet)
+    geo_countries = countries + [c for c in (outlet_country,) if c is not None and c not in countries]
+
+    def geocode(name: str, label: str) -> Place | None:
+        gazetteer = resources.gazetteer
+        return gazetteer.resolve(name, context_countries=geo_countries, kind=label, names=place_names)
+
     resolver = ParticipantResolver(
         doc,
         resources.actors,
-        places=lambda name, label: resources.gazetteer.resolve(name, context_countries=countries, kind=label),
+        places=geocode,
         home_country=_home_country(countries, doc, resources),
     )
     attributions = AttributionFinder(doc, resolver)
@@ -88,14 +99,14 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
         place = None
         date = None
         if ent.label_ in PLACE_LABELS:
-            place = resources.gazetteer.resolve(ent.text, context_countries=countries, kind=ent.label_)
+            place = geocode(ent.text, ent.label_)
             if place is not None:
                 place = replace(place, text=ent.text)
                 places[ent.start] = place
-        elif ent.label_ == "DATE":
-            date = normalize_date(ent.text, published=published)
-            if date is not None:
-                dates[ent.start] = date
+        elif ent.label_ in ("DATE", "TIME"):
+            date = normalize_entity(ent, published=published)
+            if date is not None and ent.label_ == "DATE" and (date.value or "")[:1].isdigit():
+                dates[ent.start] = date  # events take calendar dates; "now", "recently" don't date them
         mentions.append(
             Mention(
                 article_id=article.article_id,
@@ -105,11 +116,25 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
                 start=ent.start_char,
                 end=ent.end_char,
                 sentence=sentence_of.get(ent.start, 0),
-                actor=actor if ent.label_ not in ("DATE", "CARDINAL") else None,
+                actor=actor if ent.label_ not in ("DATE", "TIME", "CARDINAL") else None,
                 place=place,
                 date=date,
             )
         )
+    for span in reference_spans(doc):  # "now", "recently", "in the future": outside the NER's dates
+        mentions.append(
+            Mention(
+                article_id=article.article_id,
+                mention_id=stable_id(article.article_id, span.start_char, span.end_char, "DATE"),
+                kind="DATE",
+                text=span.text,
+                start=span.start_char,
+                end=span.end_char,
+                sentence=sentence_of.get(span.start, 0),
+                date=normalize_entity(span, published=published),
+            )
+        )
+    mentions.sort(key=lambda m: (m.start, m.end))
 
     events: list[Event] = []
     quantities: list[Quantity] = []

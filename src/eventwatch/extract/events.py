@@ -33,6 +33,51 @@ LOCATIVE_PREPS = frozenset(
     {"in", "at", "near", "across", "inside", "outside", "throughout", "around", "from"}
 )
 WEAK_TRIGGER = 0.6
+STRONG_TRIGGER = 0.7
+# material events that are news without a named participant ("a car bomb exploded", "hundreds
+# marched", "a weapons cache was found"); every other event needs a source or a target
+SELF_EVIDENT_TYPES = frozenset({"ASSAULT", "PROTEST", "COERCE"})
+GENERIC_ASSAULT_MODES = frozenset({None, "firearms", "primitive"})
+BACKGROUND_MARKS = frozenset({"after", "before", "since", "once", "because", "although", "though"})
+MEANS_PREPS = frozenset({"in", "by", "with", "during", "through", "using"})
+AIR_STRIKE_WORDS = frozenset({"strike", "raid", "attack", "bombardment", "assault", "bombing", "campaign"})
+# Words that name the means of an attack, most telling first: the attack is coded by its means
+# (ACLED's Explosions/Remote violence sub-types), from the words around its trigger, else from
+# anywhere in the sentence ("two suicide bombers killed ten", "attacked with poison gas").
+WEAPON_CUES: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("suicide-attack", "1831", frozenset({"suicide", "self-immolation", "kamikaze"})),
+    (
+        "cbrn",
+        "2041",
+        frozenset({"chemical", "chlorine", "sarin", "mustard", "toxic", "poison", "poisonous", "nerve"}),
+    ),
+    ("grenade", "190", frozenset({"grenade", "grenades"})),
+    ("drone", "195", frozenset({"drone", "drones", "uav", "uavs"})),
+    (
+        "aerial",
+        "195",
+        frozenset(
+            {"airstrike", "airstrikes", "air", "aerial", "warplane", "warplanes", "jet", "jets",
+             "helicopter", "helicopters", "aircraft", "sortie", "sorties"}
+        ),
+    ),
+    (
+        "explosives",
+        "183",
+        frozenset(
+            {"ied", "ieds", "improvised", "roadside", "landmine", "landmines", "mine", "mines",
+             "explosive", "explosives", "bomb", "bombs", "blast", "explosion", "detonate", "vbied"}
+        ),
+    ),
+    (
+        "heavy-weapons",
+        "194",
+        frozenset(
+            {"missile", "missiles", "rocket", "rockets", "mortar", "mortars", "shell", "shells",
+             "shelling", "artillery", "howitzer", "katyusha", "projectile", "projectiles"}
+        ),
+    ),
+)  # fmt: skip
 MIN_CONFIDENCE = 0.3
 ARMED_TYPES = frozenset({"armed_group", "rebel", "militia", "military"})
 ARMED_ROLES = ("MIL", "REB", "IMG")
@@ -61,19 +106,97 @@ def events_in_sentence(
     attributions: AttributionFinder,
 ) -> list[Event]:
     built: list[tuple[Token, Event]] = []
+    depth: dict[str, int] = {}
     for match in find_triggers(ctx.sent, resources.lexicon):
         event = _build(match, ctx, resources=resources, resolver=resolver, attributions=attributions)
         if event is not None and match.rule.confidence >= MIN_CONFIDENCE:
             built.append((match.token, event))
+            depth[event.event_id] = _prominence(match)
     events: list[Event] = []
-    for event in _merge_same_happening(built):
+    for event in _merge_same_happening(built, resources=resources):
         if not any(_same(event, other) for other in events):
             events.append(event)
+    # the sentence's main event first: the one whose clause is highest in the parse; ties in text order
+    events.sort(key=lambda e: (depth.get(e.event_id, 99), e.trigger.start))
     _attach_casualties(events, ctx)
-    return events
+    return _protest_context(events, ctx.sent)
 
 
-def _merge_same_happening(built: list[tuple[Token, Event]]) -> list[Event]:
+PROTEST_WORDS = frozenset(
+    {"protest", "protester", "protestor", "demonstration", "demonstrator", "rally", "march", "marcher",
+     "crowd", "sit", "picket", "rioter"}
+)  # fmt: skip
+LETHAL_WORDS = frozenset({"live", "kill", "dead", "death", "lethal", "fatally", "massacre", "excessive"})
+CONTROL_WORDS = frozenset(
+    {"gas", "teargas", "cannon", "rubber", "baton", "pepper", "disperse", "dispel", "break", "arrest",
+     "detain", "truncheon", "stun", "grenade", "clear", "charge"}
+)  # fmt: skip
+RIOT_WORDS = frozenset(
+    {"clash", "stone", "rock", "molotov", "firebomb", "torch", "burn", "vandalize", "vandalise", "loot",
+     "smash", "riot", "violent", "ransack", "storm", "hurl", "throw", "petrol", "set", "attack"}
+)  # fmt: skip
+STATE_TYPES = frozenset({"police", "military", "state", "government", "intelligence"})
+
+
+def _protest_context(events: list[Event], sent: SpacySpan) -> list[Event]:
+    """ACLED codes a protest by what happened at it, and violence at a protest as part of it:
+    protesters who clash, burn or throw stones make a violent demonstration; police who disperse
+    or arrest them a protest with intervention; police who fire live rounds or kill, excessive
+    force against protesters. The label goes on the protest and on the state's action at it."""
+    lemmas = {t.lemma_.lower() for t in sent} | {t.lower_ for t in sent}
+    if not (lemmas & PROTEST_WORDS or any(e.plover_type == "PROTEST" for e in events)):
+        return events
+    state_acts = [e for e in events if _state_action_at_protest(e)]
+    crowd_violence = [e for e in events if _crowd_violence(e)]
+    label: tuple[str, str] | None = None
+    if state_acts and lemmas & LETHAL_WORDS:
+        label = ("Protests", "Excessive force against protesters")
+    elif state_acts or (lemmas & CONTROL_WORDS and lemmas & {"police", "security", "force", "riot"}):
+        label = ("Protests", "Protest with intervention")
+    if crowd_violence or (lemmas & RIOT_WORDS and any(e.plover_type == "PROTEST" for e in events)):
+        label = ("Riots", "Violent demonstration") if label is None or not state_acts else label
+    if label is None:
+        return events
+    out: list[Event] = []
+    for event in events:
+        if event.plover_type == "PROTEST" or event in state_acts or event in crowd_violence:
+            event = replace(event, acled_event_type=label[0], acled_sub_event_type=label[1])
+        out.append(event)
+    return out
+
+
+def _state_action_at_protest(event: Event) -> bool:
+    """Police or troops acting on a crowd: an attack or arrest with a state source (or none) and
+    a civilian target (or none)."""
+    if event.plover_type not in ("ASSAULT", "COERCE"):
+        return False
+    if event.plover_type == "COERCE" and event.plover_mode not in ("arrest", None):
+        return False
+    sources = {a.type for a in event.source_actors}
+    targets = {a.type for a in event.target_actors}
+    state_source = bool(sources & STATE_TYPES) or not sources
+    return state_source and (not targets or "civilians" in targets) and bool(sources | targets)
+
+
+def _crowd_violence(event: Event) -> bool:
+    """Protesters attacking, clashing or destroying: civilians as the source of violence."""
+    sources = {a.type for a in event.source_actors}
+    violent = event.plover_type == "ASSAULT" or event.plover_mode in ("destroy", "loot", "riot")
+    return violent and bool(sources) and sources <= {"civilians", "person"}
+
+
+def _prominence(match: TriggerMatch) -> int:
+    """How deep the event's clause sits in the parse: 0 for the sentence's main verb, more for
+    subordinate clauses and for nouns inside phrases ("after violent protests")."""
+    node = match.anchor
+    steps = 0
+    while node.head.i != node.i and steps < 50:
+        node = node.head
+        steps += 1
+    return steps
+
+
+def _merge_same_happening(built: list[tuple[Token, Event]], *, resources: Resources) -> list[Event]:
     """One happening, one event: "a roadside bomb killed five" (the bomb is the subject of the
     killing) and "threatened to strike the port" (the strike is what is threatened) are each one
     event; the merged event keeps the more specific mode and code, and every participant."""
@@ -82,36 +205,87 @@ def _merge_same_happening(built: list[tuple[Token, Event]]) -> list[Event]:
     merged: dict[int, Event] = {token.i: event for token, event in built}
     for token, event in built:
         head = token.head
+        dep = token.dep_
+        if dep == "pobj" and head.lower_ in MEANS_PREPS and head.head.i in by_token:
+            head, dep = head.head, "means"  # "killed in a bombing", "struck with grenades"
         if head.i == token.i or head.i not in by_token or token.i in dropped:
             continue
         outer = merged[head.i]
-        same_kind = event.plover_type == outer.plover_type and token.dep_ in ("nsubj", "nsubjpass", "dobj")
+        same_kind = event.plover_type == outer.plover_type and dep in ("nsubj", "nsubjpass", "dobj", "means")
         threat = outer.plover_type == "THREATEN" and event.plover_type == "THREATEN" and token.dep_ == "xcomp"
         if same_kind or threat:
-            merged[head.i] = _absorb(outer, event, text=token.doc.text)
+            merged[head.i] = _recode_acled(_absorb(outer, event, text=token.doc.text), resources)
             dropped.add(token.i)
     return [merged[token.i] for token, _ in built if token.i not in dropped]
 
 
+ARMED_NOUNS = frozenset(
+    {"militant", "rebel", "insurgent", "fighter", "jihadist", "terrorist", "gunman", "extremist",
+     "guerrilla", "separatist", "militiaman", "soldier", "troop", "policeman", "officer", "jihadi"}
+)  # fmt: skip
+MILITARY_SITES = frozenset(
+    {"checkpoint", "base", "position", "post", "outpost", "convoy", "barracks", "garrison", "patrol",
+     "airbase", "camp", "stronghold", "trench", "bunker"}
+)  # fmt: skip
+
+
+def _unresolved_target_types(trigger: Token, anchor: Token) -> list[str]:
+    """Actor types for what an attack hits when the actor base names no actor: armed people
+    ("killed 20 militants") and military sites ("attacked a checkpoint") make it a clash."""
+    types: list[str] = []
+    for node in {trigger, anchor}:
+        for child in node.children:
+            objs = [child] if child.dep_ in ("dobj", "nsubjpass") else []
+            if child.dep_ == "prep" and child.lower_ in ("on", "against", "at"):
+                objs = [g for g in child.children if g.dep_ == "pobj"]
+            for obj in objs:
+                lemma = obj.lemma_.lower()
+                if lemma in ARMED_NOUNS:
+                    types.append("armed_group")
+                elif lemma in MILITARY_SITES:
+                    types.append("military")
+    return types
+
+
+def _recode_acled(event: Event, resources: Resources) -> Event:
+    """ACLED type of a merged event, from its merged participants, mode and code."""
+    found = resources.ontology.acled(
+        plover_type=event.plover_type,
+        plover_mode=event.plover_mode,
+        cameo_code=event.cameo_code,
+        source_types=[a.type or "" for a in event.source_actors],
+        target_types=[a.type or "" for a in event.target_actors],
+    )
+    if found is None and event.acled_event_type is not None:
+        return event
+    return replace(
+        event,
+        acled_event_type=found[0] if found else None,
+        acled_sub_event_type=found[1] if found else None,
+    )
+
+
 def _absorb(outer: Event, inner: Event, *, text: str) -> Event:
-    specific = inner if (outer.cameo_code or "").endswith("0") and inner.cameo_code else outer
+    generic = (outer.cameo_code or "").endswith("0") or (
+        outer.plover_mode in GENERIC_ASSAULT_MODES and inner.plover_mode not in GENERIC_ASSAULT_MODES
+    )
+    specific = inner if generic and inner.cameo_code else outer
     sources = list(outer.source_actors)
     _extend(sources, list(inner.source_actors))
     targets = list(outer.target_actors)
     _extend(targets, [t for t in inner.target_actors if not any(_same_actor(t, s) for s in sources)])
+    acled = (
+        inner if (specific is inner and inner.acled_sub_event_type) or not outer.acled_event_type else outer
+    )
     start = min(outer.evidence.start, inner.evidence.start)
     end = max(outer.evidence.end, inner.evidence.end)
     return replace(
         outer,
-        plover_mode=outer.plover_mode or inner.plover_mode,
+        plover_mode=specific.plover_mode or outer.plover_mode or inner.plover_mode,
         cameo_code=specific.cameo_code,
         goldstein=specific.goldstein,
-        acled_event_type=outer.acled_event_type or inner.acled_event_type,
-        acled_sub_event_type=(
-            inner.acled_sub_event_type
-            if specific is inner and inner.acled_sub_event_type
-            else outer.acled_sub_event_type
-        ),
+        acled_event_type=acled.acled_event_type,
+        acled_sub_event_type=acled.acled_sub_event_type,
         source_actors=tuple(sources),
         target_actors=tuple(targets),
         evidence=Span(text=text[start:end], start=start, end=end),
@@ -135,8 +309,15 @@ def _build(
     plover_mode = rule.mode if rule.mode is not None else (code.plover_mode if code else None)
     cameo_code = rule.cameo
     sources, targets = participants(match, resolver, plover_type=plover_type)
-    if not sources and not targets:
-        return None
+    actorless = not sources and not targets
+    if actorless and not (
+        plover_type in SELF_EVIDENT_TYPES and rule.confidence >= STRONG_TRIGGER and _main_clause(anchor)
+    ):
+        return None  # "a deal", "talks": who with whom is the event; a bombing or a march is news alone
+    if plover_type == "ASSAULT" and plover_mode in GENERIC_ASSAULT_MODES:
+        cued = weapon_mode(trigger, anchor)
+        if cued is not None:
+            plover_mode, cameo_code = cued
     if plover_type == "ASSAULT" and rule.confidence < WEAK_TRIGGER and not any(map(_armed, sources)):
         return None  # "operations", "violence": an attack only when an armed actor carries it out
     if plover_mode == "arrest" and targets and all(t.type == "location" for t in targets):
@@ -145,6 +326,14 @@ def _build(
     if plover_type == "ASSAULT" and modality in ("intended", "threatened"):
         # a declared intention to attack is a threat of violence (PLOVER THREATEN, CAMEO 138)
         plover_type, plover_mode, cameo_code = "THREATEN", "violence", "138"
+    # a refused act is a rejection ("will not lift the embargo"); a denied state of affairs ("there
+    # is no ceasefire") stays what it is, marked denied
+    refused = modality != "denied" or trigger.pos_ == "VERB"
+    recoded = resources.ontology.recode_for_modality(plover_type, cameo_code, modality) if refused else None
+    if recoded is not None:
+        plover_type, cameo_code = recoded
+        entry = resources.ontology.cameo(cameo_code)
+        plover_mode = entry.plover_mode if entry else None
     attribution = attributions.for_event(trigger, anchor)
     trigger_span = Span(text=trigger.text, start=trigger.idx, end=trigger.idx + len(trigger.text))
     goldstein = resources.ontology.goldstein(cameo_code)
@@ -153,9 +342,9 @@ def _build(
         plover_mode=plover_mode,
         cameo_code=cameo_code,
         source_types=[a.type or "" for a in sources],
-        target_types=[a.type or "" for a in targets],
+        target_types=[a.type or "" for a in targets] + _unresolved_target_types(trigger, anchor),
     )
-    confidence = rule.confidence * (0.9 if sources and targets else 0.7)
+    confidence = rule.confidence * (0.9 if sources and targets else 0.5 if actorless else 0.7)
     if modality != "occurred":
         confidence *= 0.9
     return Event(
@@ -181,6 +370,52 @@ def _build(
     )
 
 
+def _main_clause(anchor: Token) -> bool:
+    """True when the event is what its clause asserts: a verb that is not a modifier ("the
+    besieged town", "property seized by"), or a noun that is a verb's subject or object, not one
+    in the background of a phrase ("after violent protests", "the return of property")."""
+    clause = anchor if anchor.pos_ in ("VERB", "AUX") else anchor.head
+    if clause.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in BACKGROUND_MARKS for c in clause.children
+    ):
+        return False  # "after the skirmish went wrong": told as the background of another event
+    if anchor.pos_ in ("VERB", "AUX"):
+        return anchor.dep_ not in ("amod", "acl", "relcl", "compound")
+    return anchor.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "ROOT", "appos", "conj")
+
+
+def weapon_mode(trigger: Token, anchor: Token) -> tuple[str, str] | None:
+    """(mode, CAMEO code) from the words that name an attack's means: first those of the
+    trigger's own phrase and its clause's subject and instruments, then the whole sentence.
+    "air" counts only beside a strike word ("air raid", not "air force")."""
+    sent = trigger.sent
+    local: list[Token] = []
+    for node in {trigger, anchor}:
+        for child in node.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "compound", "amod", "prep", "agent", "dobj"):
+                local.extend(child.subtree)
+        local.append(node)
+    for words in (local, list(sent)):
+        found = _cue(words)
+        if found is not None:
+            return found
+    return None
+
+
+def _cue(words: list[Token]) -> tuple[str, str] | None:
+    lowers = {w.lower_ for w in words} | {w.lemma_.lower() for w in words}
+    if "anti" in lowers:
+        lowers.discard("aircraft")  # "anti-aircraft batteries" fire at aircraft, not from them
+    if not any(w.lower_ == "air" and w.head.lemma_.lower() in AIR_STRIKE_WORDS for w in words):
+        lowers.discard("air")  # "air force", "air defence" name no air strike
+    if "mine" in lowers and not any(w.lower_ in ("mine", "mines") and w.pos_ == "NOUN" for w in words):
+        lowers.discard("mine")
+    for mode, code, cues in WEAPON_CUES:
+        if cues & lowers:
+            return mode, code
+    return None
+
+
 def participants(
     match: TriggerMatch, resolver: ParticipantResolver, *, plover_type: str
 ) -> tuple[list[ActorRef], list[ActorRef]]:
@@ -191,7 +426,7 @@ def participants(
     consumed = set(match.consumed)
 
     if trigger.pos_ == "NOUN":
-        _noun_participants(trigger, resolver, sources, targets)
+        _noun_participants(trigger, resolver, sources, targets, violent=plover_type in ("ASSAULT", "COERCE"))
     if anchor.pos_ in ("VERB", "AUX"):
         subject, passive_target = _subject_of(anchor)
         if subject is not None:
@@ -214,8 +449,16 @@ def participants(
 
 
 def _noun_participants(
-    noun: Token, resolver: ParticipantResolver, sources: list[ActorRef], targets: list[ActorRef]
+    noun: Token,
+    resolver: ParticipantResolver,
+    sources: list[ActorRef],
+    targets: list[ActorRef],
+    *,
+    violent: bool = False,
 ) -> None:
+    """Participants named around an event noun. For violence "of" names the victim ("the killing
+    of three farmers", "the abduction of a priest"); elsewhere it is left alone ("a visit of")."""
+    target_preps = TARGET_PREPS | {"of"} if violent else TARGET_PREPS
     national = [
         c
         for c in _modifiers(noun)
@@ -242,7 +485,7 @@ def _noun_participants(
                 parties = resolver.resolve_all(obj)
                 _extend(sources, parties[:1])
                 _extend(targets, parties[1:])
-        elif prep.lower_ in TARGET_PREPS:
+        elif prep.lower_ in target_preps:
             for obj in objs:
                 _extend(targets, resolver.resolve_all(obj))
     for verb in noun.children:  # "attacks originating from Iraq", "strikes carried out by Israel"

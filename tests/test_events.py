@@ -1,0 +1,139 @@
+"""Event assembly on sentences written for these tests: CAMEO's coding of announced and refused
+acts, the main event first, attacks coded by their means, weapons seized, protests coded by
+what happened at them, and nouns inside container phrases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from eventwatch.model import Article, Event
+from eventwatch.resources.ontology import default_ontology
+
+
+def _events(extractor: Any, text: str) -> list[Event]:
+    article = Article(article_id="t", text=text, published="2021-03-04")
+    return list(extractor.extract_one(article).events)
+
+
+def _types(events: list[Event]) -> list[str]:
+    return [e.plover_type for e in events]
+
+
+# --------------------------------------------------------------------------------------------
+# the ontology's recoding table (no parse needed)
+
+
+@pytest.mark.parametrize(
+    ("plover", "code", "modality", "expected"),
+    [
+        ("RETREAT", "0841", "intended", ("AGREE", "0353")),  # "will free the prisoners"
+        ("AID", "073", "planned", ("AGREE", "0333")),
+        ("CONSULT", "040", "intended", ("AGREE", "036")),
+        ("COERCE", "1723", "intended", ("THREATEN", "1323")),  # "will impose a curfew"
+        ("SANCTION", "163", "threatened", ("THREATEN", "1312")),
+        ("PROTEST", "143", "intended", ("THREATEN", "133")),  # "will boycott the vote"
+        ("CONCEDE", "085", "denied", ("REJECT", "1244")),  # "will not lift the embargo"
+        ("AID", "075", "denied", ("REJECT", "122")),
+        ("RETREAT", "0841", "occurred", None),
+        ("REQUEST", "020", "intended", None),  # verbal acts keep their type
+        ("MOBILIZE", "154", "intended", None),
+        ("CONSULT", "040", "ongoing", None),
+    ],
+)
+def test_announced_and_refused_acts_are_coded_as_cameo_codes_them(
+    plover: str, code: str, modality: str, expected: tuple[str, str] | None
+) -> None:
+    onto = default_ontology()
+    assert onto.recode_for_modality(plover, code, modality) == expected
+    if expected is not None:
+        entry = onto.cameo(expected[1])
+        assert entry is not None and entry.plover_type == expected[0]
+
+
+def test_seized_weapons_are_disrupted_weapons_use_in_acled() -> None:
+    onto = default_ontology()
+    found = onto.acled(
+        plover_type="COERCE",
+        plover_mode="weapons",
+        cameo_code="1711",
+        source_types=["police"],
+        target_types=[],
+    )
+    assert found == ("Strategic developments", "Disrupted weapons use")
+
+
+# --------------------------------------------------------------------------------------------
+# the pipeline on written sentences
+
+
+@pytest.mark.slow
+def test_intent_to_cooperate_and_threat_replace_the_announced_act(extractor: Any) -> None:
+    events = _events(extractor, "The Ruritanian government said it will release forty prisoners next week.")
+    assert _types(events)[:1] == ["AGREE"]
+    assert events[0].cameo_code == "0353"
+    threat = _events(
+        extractor, "The Ruritanian president announced that he will impose a curfew on the capital."
+    )
+    assert "THREATEN" in _types(threat)
+    assert "COERCE" not in _types(threat)
+
+
+@pytest.mark.slow
+def test_refused_concession_is_a_rejection(extractor: Any) -> None:
+    events = _events(extractor, "The French government will not lift the embargo on Ruritania.")
+    assert "REJECT" in _types(events)
+    assert "CONCEDE" not in _types(events)
+
+
+@pytest.mark.slow
+def test_main_clause_event_comes_first(extractor: Any) -> None:
+    events = _events(
+        extractor,
+        "Greek officials condemned Turkey on Monday after clashes near the border killed two soldiers.",
+    )
+    assert events and events[0].plover_type == "ACCUSE"
+
+
+@pytest.mark.slow
+def test_attack_is_coded_by_its_means(extractor: Any) -> None:
+    suicide = _events(extractor, "Two suicide bombers killed twelve people at a market in Kabul.")
+    assert any(e.acled_sub_event_type == "Suicide bomb" for e in suicide)
+    gas = _events(extractor, "Government troops attacked the town with poison gas on Tuesday.")
+    assert any(e.acled_sub_event_type == "Chemical weapon" for e in gas)
+    grenade = _events(extractor, "Gunmen attacked a police station with grenades in Srinagar.")
+    assert any(e.acled_sub_event_type == "Grenade" for e in grenade)
+
+
+@pytest.mark.slow
+def test_found_weapons_need_no_named_actor(extractor: Any) -> None:
+    events = _events(extractor, "Two explosive devices were found near the airport on Sunday.")
+    assert [e.acled_sub_event_type for e in events] == ["Disrupted weapons use"]
+
+
+@pytest.mark.slow
+def test_police_firing_on_protesters_is_excessive_force(extractor: Any) -> None:
+    events = _events(extractor, "Police opened fire on protesters in the capital, killing three of them.")
+    assert events
+    assert all(
+        e.acled_sub_event_type == "Excessive force against protesters" for e in events if e.acled_event_type
+    )
+    dispersed = _events(
+        extractor, "Police fired tear gas to disperse a rally by opposition supporters in Lagos."
+    )
+    chosen = max((e for e in dispersed if e.acled_event_type), key=lambda e: e.confidence)
+    assert chosen.acled_sub_event_type == "Protest with intervention"
+
+
+@pytest.mark.slow
+def test_noun_in_a_container_phrase_takes_the_clause_subject(extractor: Any) -> None:
+    events = _events(extractor, "Norway launched a mediation effort between the two parties.")
+    consult = [e for e in events if e.plover_type == "CONSULT"]
+    assert consult and consult[0].source_actors and consult[0].source_actors[0].country == "NOR"
+
+
+@pytest.mark.slow
+def test_giving_money_is_aid(extractor: Any) -> None:
+    events = _events(extractor, "Japan gave 20 million dollars to Ruritania for reconstruction.")
+    assert "AID" in _types(events)
