@@ -97,6 +97,8 @@ LOCAL_INSTITUTIONS = frozenset(
         "college", "chamber", "department", "library", "museum", "airport", "public", "municipal",
     }
 )  # fmt: skip
+# people of a place, named after or before it: "X police", "residents of X"
+PLACE_PEOPLE = frozenset({"police", "residents", "mayor", "streets", "suburbs", "townships"})
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 
 # "SPRINGFIELD, Ill. (AP) --", "EAST HAMPTON —", "BEIRUT (Reuters) -": capitals at the start of
@@ -132,7 +134,7 @@ def repair_entities(doc: Doc, *, actors: ActorBase, place_of: PlaceLookup, count
     facts = _Facts(
         actors=actors,
         place_of=place_of,
-        context=tuple(countries[:3]),
+        context=_context(ents, countries=countries, place_of=place_of),
         person_keys=frozenset(_person_keys(ents, place_of=place_of)),
         place_texts=frozenset(_bare(e.text) for e in ents if e.label_ in ("GPE", "LOC") and not e.ent_id_),
     )
@@ -166,6 +168,25 @@ def repair_entities(doc: Doc, *, actors: ActorBase, place_of: PlaceLookup, count
         repaired = sorted([*repaired, *datelines], key=lambda s: s.start)
     if [(e.start, e.end, e.label_) for e in repaired] != [(e.start, e.end, e.label_) for e in ents]:
         doc.ents = repaired
+
+
+def _context(
+    ents: Sequence[SpacySpan], *, countries: Sequence[str], place_of: PlaceLookup
+) -> tuple[str, ...]:
+    """The countries the article is about: the article's own ranking, and the countries of the
+    states it names (local news names "Illinois", seldom "the United States")."""
+    found = list(countries[:3])
+    for ent in ents:
+        if ent.label_ == "GPE" and not ent.ent_id_:
+            place = place_of(ent.text)
+            if (
+                place is not None
+                and place.precision == "admin1"
+                and place.country
+                and place.country not in found
+            ):
+                found.append(place.country)
+    return tuple(found)
 
 
 def _trimmed(ent: SpacySpan) -> SpacySpan:
@@ -223,11 +244,15 @@ def _label_by_head(ent: SpacySpan) -> str | None:
         return None
     doc = ent.doc
     after = doc[ent.end] if ent.end < len(doc) else None
-    if after is not None and after.is_lower and after.lower_ in PLACE_NOUNS - LOOSE_PLACE_NOUNS:
-        return "GPE"  # "X province", "X neighborhood"
+    if (
+        after is not None
+        and after.is_lower
+        and after.lower_ in (PLACE_NOUNS | PLACE_PEOPLE) - LOOSE_PLACE_NOUNS
+    ):
+        return "GPE"  # "X province", "X neighborhood", "X police"
     noun = doc[ent.start - 2] if ent.start >= 2 and doc[ent.start - 1].lower_ == "of" else None
-    if noun is not None and noun.is_lower and noun.lower_ in PLACE_NOUNS - LOOSE_PLACE_NOUNS:
-        return "GPE"  # "the town of X"
+    if noun is not None and noun.is_lower and noun.lower_ in (PLACE_NOUNS | PLACE_PEOPLE) - LOOSE_PLACE_NOUNS:
+        return "GPE"  # "the town of X", "residents of X"
     return None
 
 

@@ -82,7 +82,7 @@ MIN_CONFIDENCE = 0.3
 ARMED_TYPES = frozenset({"armed_group", "rebel", "militia", "military"})
 ARMED_ROLES = ("MIL", "REB", "IMG")
 MEDIATE_VERBS = frozenset({"broker", "mediate", "facilitate", "sponsor", "negotiate"})
-CLIMB_DEPS = frozenset({"xcomp", "ccomp", "conj", "advcl", "pcomp"})
+CLIMB_DEPS = frozenset({"xcomp", "ccomp", "conj", "advcl", "pcomp", "acomp"})
 
 
 @dataclass(frozen=True, slots=True)

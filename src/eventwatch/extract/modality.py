@@ -34,6 +34,9 @@ INTENT_VERBS = frozenset(
         "consensus", "agreement", "decision", "continue", "try", "attempt", "hope", "plot",
     }
 )  # fmt: skip
+INTENT_ADJECTIVES = frozenset(
+    {"willing", "ready", "committed", "prepared", "determined", "eager", "keen", "poised"}
+)
 INTENT_NOUNS = frozenset(
     {"consensus", "agreement", "decision", "plan", "intention", "bid", "attempt", "threat"}
 )
@@ -94,7 +97,7 @@ def modality_of(trigger: Token, anchor: Token) -> tuple[Modality, tuple[str, ...
             add("hypothetical", verb)
         elif lemma in PLAN_VERBS:
             add("planned", verb)
-        elif (lemma in INTENT_VERBS or lemma in INTENT_NOUNS) and _infinitive_below(chain, depth):
+        elif lemma in INTENT_VERBS | INTENT_NOUNS | INTENT_ADJECTIVES and _infinitive_below(chain, depth):
             add("intended", verb)
     for kind in PRECEDENCE:
         if kind in cues:
@@ -114,8 +117,10 @@ def _clause_chain(trigger: Token, anchor: Token) -> list[Token]:
             break
         node = node.head
         seen.add(node.i)
-        if node.pos_ in ("VERB", "AUX") or node.lemma_ in INTENT_NOUNS or node == anchor:
+        if node.pos_ in ("VERB", "AUX") or node.lemma_ in INTENT_NOUNS | INTENT_ADJECTIVES or node == anchor:
             chain.append(node)
+        if node.dep_ == "relcl" and _finite(node):
+            break  # "the men whom they had taken hostage": a relative clause keeps its own modality
     return chain
 
 
@@ -127,6 +132,13 @@ def _infinitive_below(chain: list[Token], depth: int) -> bool:
         if any(c.dep_ == "aux" and c.lower_ in ("to", "will", "would", "'ll") for c in node.children):
             return True
     return below.dep_ in ("xcomp", "acl", "relcl") and below.tag_ in ("VB", "VBG")
+
+
+def _finite(verb: Token) -> bool:
+    """A verb with its own tense: a finite form or a tensed auxiliary."""
+    return verb.tag_ in ("VBD", "VBZ", "VBP", "MD") or any(
+        c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP", "MD") for c in verb.children
+    )
 
 
 def _progressive(verb: Token) -> bool:
