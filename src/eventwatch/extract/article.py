@@ -219,7 +219,12 @@ def _fill_implicit_targets(events: list[Event], doc: Doc, resources: Resources) 
                 countries[code] += 1
     filled: list[Event] = []
     for event in events:
-        if event.plover_type in IMPLICIT_TARGET_TYPES and event.source_actors and not event.target_actors:
+        if (
+            event.plover_type in IMPLICIT_TARGET_TYPES
+            and event.source_actors
+            and not event.target_actors
+            and not _names_a_target(doc, event)
+        ):
             own = {a.country for a in event.source_actors}
             candidates = [(c, n) for c, n in countries.most_common() if c not in own and n >= 3]
             if candidates:
@@ -234,6 +239,20 @@ def _fill_implicit_targets(events: list[Event], doc: Doc, resources: Resources) 
                 event = replace(event, target_actors=(target,), confidence=round(event.confidence * 0.6, 3))
         filled.append(event)
     return filled
+
+
+def _names_a_target(doc: Doc, event: Event) -> bool:
+    """True when the event's words name what was hit, resolved or not ("attacks on vessels")."""
+    span = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+    if span is None:
+        return False
+    trigger = span.root
+    for child in trigger.children:
+        if child.dep_ in ("dobj", "nsubjpass"):
+            return True
+        if child.dep_ == "prep" and child.lower_ in ("on", "against", "at", "toward", "towards", "upon"):
+            return True
+    return False
 
 
 def _inherit_report_attribution(quantities: list[Quantity], events: list[Event]) -> list[Quantity]:

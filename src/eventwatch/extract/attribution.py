@@ -59,7 +59,7 @@ ANONYMOUS_NOUNS = frozenset(
 )
 MEDIA_NOUNS = frozenset(
     {
-        "report", "newspaper", "channel", "media", "broadcaster", "radio", "agency", "outlet", "television",
+        "report", "newspaper", "channel", "media", "broadcaster", "radio", "outlet", "television",
         "tv", "daily", "news", "website", "paper", "station", "journalist", "reporter", "correspondent",
     }
 )  # fmt: skip

@@ -1103,6 +1103,8 @@ def normalize_entity(span: Span, *, published: Date | None) -> DateValue | None:
     for expressions that count from the sentence's date ("a year earlier", "the year-ago
     quarter"), the nearest earlier date entity of its sentence, else the latest quarter named in
     the few sentences before (earnings reports compare with the year-ago quarter)."""
+    while len(span) > 1 and span[0].pos_ in ("VERB", "AUX"):
+        span = span[1:]  # "(would) last 42 days": the NER swept in the verb; the rest is a duration
     text = span.text
     reference = _reference(span, published) if _COUNTS_BACK.search(text) else None
     return normalize_date(text, published=published, tense=clause_tense(span), reference=reference)

@@ -99,6 +99,20 @@ LOCAL_INSTITUTIONS = frozenset(
 )  # fmt: skip
 # people of a place, named after or before it: "X police", "residents of X"
 PLACE_PEOPLE = frozenset({"police", "residents", "mayor", "streets", "suburbs", "townships"})
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+EVENT_HEADS = frozenset(
+    {
+        "war",
+        "conference",
+        "summit",
+        "festival",
+        "olympics",
+        "cup",
+        "championship",
+        "championships",
+        "uprising",
+    }
+)
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 
 # "SPRINGFIELD, Ill. (AP) --", "EAST HAMPTON —", "BEIRUT (Reuters) -": capitals at the start of
@@ -206,7 +220,7 @@ def _repaired_label(ent: SpacySpan, facts: _Facts) -> tuple[str, bool]:
         return "PRODUCT", True  # "USS Mahan", "HMS Daring": a ship, not a person or a group
     by_head = _label_by_head(ent)
     if by_head is not None and label in NAME_LABELS | PLACE_CANDIDATE_LABELS:
-        if by_head == "ORG" or label not in PLACE_LABELS:
+        if by_head in ("ORG", "EVENT") or label not in PLACE_LABELS:
             return by_head, True
         return label, True  # GPE vs LOC vs FAC: both are places, keep the model's
     text = _bare(ent.text)
@@ -238,6 +252,8 @@ def _label_by_head(ent: SpacySpan) -> str | None:
             return "GPE"
         if head in FAC_HEADS:
             return "FAC"
+        if head in EVENT_HEADS:
+            return "EVENT"
     if len(words) >= 2 and first in LOC_FIRST and words[1].is_title and head not in ORG_HEADS:
         return "LOC"
     if ent.label_ in PLACE_LABELS or (ent.label_ == "PERSON" and _has_title(ent)):
@@ -308,6 +324,8 @@ def _person_keys(ents: Iterable[SpacySpan], *, place_of: PlaceLookup) -> set[str
             continue
         name = _bare(_trimmed(ent).text)
         words = name.split()
+        while len(words) > 2 and words[-1].rstrip(".").lower() in NAME_SUFFIXES:
+            words = words[:-1]  # "George Bush Jr." is named again as "Bush"
         if len(words) < 2:
             continue
         whole = place_of(name)

@@ -211,7 +211,10 @@ def _merge_same_happening(built: list[tuple[Token, Event]], *, resources: Resour
         if head.i == token.i or head.i not in by_token or token.i in dropped:
             continue
         outer = merged[head.i]
-        same_kind = event.plover_type == outer.plover_type and dep in ("nsubj", "nsubjpass", "dobj", "means")
+        participle = dep == "advcl" and token.tag_ == "VBG"  # "attacked the village, killing nine"
+        same_kind = event.plover_type == outer.plover_type and (
+            dep in ("nsubj", "nsubjpass", "dobj", "means") or participle
+        )
         threat = outer.plover_type == "THREATEN" and event.plover_type == "THREATEN" and token.dep_ == "xcomp"
         if same_kind or threat:
             merged[head.i] = _recode_acled(_absorb(outer, event, text=token.doc.text), resources)

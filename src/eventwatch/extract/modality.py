@@ -37,6 +37,9 @@ INTENT_VERBS = frozenset(
 INTENT_ADJECTIVES = frozenset(
     {"willing", "ready", "committed", "prepared", "determined", "eager", "keen", "poised"}
 )
+AGREEMENT_NOUNS = frozenset(
+    {"agreement", "deal", "phase", "plan", "term", "accord", "arrangement", "ceasefire", "truce", "treaty"}
+)
 INTENT_NOUNS = frozenset(
     {"consensus", "agreement", "decision", "plan", "intention", "bid", "attempt", "threat"}
 )
@@ -76,7 +79,9 @@ def modality_of(trigger: Token, anchor: Token) -> tuple[Modality, tuple[str, ...
         if own_clause:
             if any(c.dep_ == "neg" for c in children):
                 add("denied", next(c for c in children if c.dep_ == "neg"))
-            if modal is not None and modal.lower_ in HYPOTHETICAL_MODALS:
+            if modal is not None and modal.lower_ in ("would", "will") and _under_terms(verb):
+                add("planned", modal)  # "under the deal, Hamas would release ...": what it provides
+            elif modal is not None and modal.lower_ in HYPOTHETICAL_MODALS:
                 reported = any(v.lemma_ in INTENT_VERBS | THREAT_VERBS for v in chain[depth + 1 :])
                 add("intended" if reported and modal.lower_ == "would" else "hypothetical", modal)
             elif modal is not None and modal.lower_ in FUTURE_MODALS:
@@ -132,6 +137,17 @@ def _infinitive_below(chain: list[Token], depth: int) -> bool:
         if any(c.dep_ == "aux" and c.lower_ in ("to", "will", "would", "'ll") for c in node.children):
             return True
     return below.dep_ in ("xcomp", "acl", "relcl") and below.tag_ in ("VB", "VBG")
+
+
+def _under_terms(verb: Token) -> bool:
+    """The clause is set under the terms of an agreement ("under the first phase", "under the
+    deal", "as part of the agreement")."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("under", "as"):
+            for obj in child.subtree:
+                if obj.lemma_.lower() in AGREEMENT_NOUNS:
+                    return True
+    return False
 
 
 def _finite(verb: Token) -> bool:

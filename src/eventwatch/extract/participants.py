@@ -108,8 +108,13 @@ class ParticipantResolver:
         words += [t for t in root.children if t.dep_ == "appos"]
         if not words:
             return None
-        phrase = " ".join(t.text for t in sorted(words, key=lambda t: t.i) if t.lower_ not in SKIP_WORDS)
-        return self.actors.resolve(phrase) if phrase else None
+        kept = [t for t in sorted(words, key=lambda t: t.i) if t.lower_ not in SKIP_WORDS]
+        if not kept:
+            return None
+        ref = self.actors.resolve(" ".join(t.text for t in kept))
+        if ref is None and len(kept) > 1:  # "Telecommunications Minister": the role noun alone
+            ref = self.actors.resolve(kept[-1].text)
+        return ref
 
     # -- nominal heads --------------------------------------------------------------------
     def resolve(self, token: Token) -> list[ActorRef]:
@@ -179,13 +184,19 @@ class ParticipantResolver:
         if ref is None:
             return None
         first = min(words, key=lambda t: t.i)
-        return _with_mention(ref, self.span_of(first.i, token.i + 1))
+        mention = self.span_of(first.i, token.i + 1)
+        if ref.actor_id is None and ref.country is None:  # a bare role keeps its own words as name
+            ref = ActorRef(name=mention.text, type=ref.type, cameo_code=ref.cameo_code)
+        return _with_mention(ref, mention)
 
     def _anchored(self, token: Token) -> list[ActorRef]:
         """ "movements from Iraq and Yemen", "armed groups in Iraq", "Israel's escalation": the
         actors in the phrase's possessive or from/in/of modifier, typed by the head's role."""
         anchors: list[Token] = [c for c in token.children if c.dep_ == "poss"]
         anchors += [c for c in token.children if c.dep_ == "amod" and self._is_country_word(c)]
+        # "Houthi targets", "Hamas positions": a named actor as a compound of the head
+        named = ("ORG", "NORP", "GPE")
+        anchors += [c for c in token.children if c.dep_ == "compound" and c.ent_type_ in named]
         for prep in token.children:
             if prep.dep_ == "prep" and prep.lower_ in ANCHOR_PREPS:
                 anchors += [p for p in prep.children if p.dep_ == "pobj"]
@@ -252,7 +263,9 @@ def _compatible(token: Token, ref: ActorRef) -> bool:
     lemma = token.lemma_.lower()
     if word in PERSON_PRONOUNS or lemma in PERSON_NOUNS:
         return ref.type == "person"
-    if word in ("it", "its") or lemma in GROUP_NOUNS:
+    if lemma in GROUP_NOUNS:  # "the group" is an organisation, not a country or a place
+        return ref.type not in ("person", None, "state", "location")
+    if word in ("it", "its"):
         return ref.type not in ("person", None)
     return ref.type != "person" or word in ("they", "them", "their")
 
