@@ -36,3 +36,23 @@ def test_golden(path: Path, extractor, update_golden: bool) -> None:  # type: ig
             pytest.fail(f"{expected_path} did not exist; written now: review it and commit it")
     expected = expected_path.read_text(encoding="utf-8").splitlines()
     assert lines == expected
+
+
+@pytest.mark.slow
+def test_golden_records_keep_the_contract() -> None:
+    """Every golden record validates against the JSON Schema generated from the typed records,
+    and every span points at its own text."""
+    import jsonschema
+
+    from eventwatch.schema import contract_schema
+
+    validator = jsonschema.Draft202012Validator(contract_schema())
+    for path in sorted(GOLDEN.glob("*.jsonl")):
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        text = records[0]["text"]
+        for record in records:
+            validator.validate(record)
+            for key in ("evidence", "trigger"):
+                span = record.get(key)
+                if span:
+                    assert text[span["start"] : span["end"]] == span["text"], (path.name, record)

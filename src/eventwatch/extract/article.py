@@ -193,14 +193,26 @@ def _article_countries(doc: Doc, resources: Resources) -> list[str]:
 
 
 def _home_country(countries: list[str], doc: Doc, resources: Resources) -> str | None:
-    """The country the article is mostly about, when one stands out: the one most mentioned,
-    with more mentions than the runner-up."""
+    """The country the article is mostly about, when one stands out: names and demonyms of
+    countries and known actors count once (twice in the opening sentence), and every other place
+    name counts for the country it lies in (Tibu and Cucuta make an article about Colombia)."""
     counts = Counter[str]()
+    first_sentence_end = next(iter(doc.sents)).end if len(doc) else 0
     for ent in doc.ents:
-        if ent.label_ in ("GPE", "NORP"):
-            code = resources.actors.country_of(ent.text)
-            if code:
-                counts[code] += 1
+        weight = 2 if ent.start < first_sentence_end else 1
+        if ent.ent_id_:  # a known actor counts for its country ("the MNDAA" for Myanmar)
+            entry = resources.actors.get(ent.ent_id_)
+            if entry is not None and entry.country and entry.type not in ("igo", "media", "ngo"):
+                counts[entry.country] += weight
+            continue
+        if ent.label_ not in ("GPE", "NORP", "LOC", "FAC"):
+            continue
+        code = resources.actors.country_of(ent.text)
+        if code is None and ent.label_ != "NORP":
+            place = resources.gazetteer.resolve(ent.text, context_countries=countries, kind=ent.label_)
+            code = place.country if place is not None and place.precision != "country" else None
+        if code:
+            counts[code] += weight
     ranked = counts.most_common(2)
     if not ranked or (len(ranked) == 2 and ranked[1][1] == ranked[0][1]):
         return None

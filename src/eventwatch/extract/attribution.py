@@ -153,7 +153,7 @@ class AttributionFinder:
             kind = "media"
         elif ref is not None and (ref.type == "person" or speaker.ent_type_ == "PERSON"):
             kind = "named"
-        elif lemma in ANONYMOUS_NOUNS and speaker.ent_type_ not in ("PERSON",):
+        elif lemma in ANONYMOUS_NOUNS and speaker.ent_type_ != "PERSON" and not _of_named_body(speaker):
             kind = "anonymous"
             ref = None
         elif ref is not None:
@@ -215,6 +215,15 @@ class AttributionFinder:
                     if speaker is not None and not start <= speaker.idx < end:
                         return self._classify(speaker, cue=tok, via=_via(tok))
         return None
+
+
+def _of_named_body(speaker: Token) -> bool:
+    """Unnamed officials of a named body speak for it ("US officials", "Ukrainian officials",
+    "army officers"); a "source", however described, stays anonymous."""
+    if speaker.lemma_.lower() == "source":
+        return False
+    named = ("NORP", "GPE", "ORG")
+    return any(c.dep_ in ("amod", "compound", "poss") and c.ent_type_ in named for c in speaker.children)
 
 
 def _subject(verb: Token) -> Token | None:
