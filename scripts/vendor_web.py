@@ -83,7 +83,8 @@ def vendor(*, root: Path = ROOT, out: Path | None = None) -> dict[str, str]:
     (staged / "iso-3166-numeric.json").write_text(
         json.dumps(_iso_numeric_to_alpha3(), sort_keys=True), encoding="utf-8"
     )
-    (staged / "VERSIONS.json").write_text(json.dumps(versions, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    manifest = json.dumps(versions, indent=2, sort_keys=True) + "\n"
+    (staged / "VERSIONS.json").write_text(manifest, encoding="utf-8")
     shutil.rmtree(out, ignore_errors=True)
     staged.rename(out)
     return versions

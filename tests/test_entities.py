@@ -204,3 +204,31 @@ def test_embedded_places_inside_organisation_names(nlp: Language) -> None:
 def test_an_organisation_without_a_place_has_no_embedded_place(nlp: Language) -> None:
     doc = make_doc(nlp, "The Central Bank raised rates.", [("The Central Bank", "ORG")])
     assert embedded_places(doc, place_of=place_of, countries=("USA",)) == []
+
+
+def test_a_suffix_does_not_hide_the_surname(nlp: Language, actors: ActorBase) -> None:
+    doc = make_doc(
+        nlp,
+        "Senator Robert Baker Jr. arrived. Baker spoke first.",
+        [("Robert Baker Jr.", "PERSON"), ("Baker", "GPE")],
+    )
+    assert repaired(doc, actors)[1] == ("Baker", "PERSON")
+
+
+def test_wars_and_conferences_are_events_not_places(nlp: Language, actors: ActorBase) -> None:
+    doc = make_doc(nlp, "Veterans of the Gulf War met.", [("Gulf War", "LOC")])
+    assert repaired(doc, actors) == [("Gulf War", "EVENT")]
+
+
+def test_a_town_named_by_its_police_is_a_place(nlp: Language, actors: ActorBase) -> None:
+    doc = make_doc(nlp, "Overnight Glenfield police made two arrests.", [("Glenfield", "ORG")])
+    assert repaired(doc, actors, countries=()) == [("Glenfield", "GPE")]
+
+
+def test_a_named_state_puts_its_country_in_context(nlp: Language, actors: ActorBase) -> None:
+    doc = make_doc(
+        nlp,
+        "The fair in Ohio opened. Crowds came to Springfield on Sunday.",
+        [("Ohio", "GPE"), ("Springfield", "ORG")],
+    )
+    assert repaired(doc, actors, countries=()) == [("Ohio", "GPE"), ("Springfield", "GPE")]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from eventwatch.extract.attribution import AttributionFinder
-from eventwatch.extract.entities import repair_entities
+from eventwatch.extract.entities import embedded_places, repair_entities
 from eventwatch.extract.events import SentenceContext, events_in_sentence
 from eventwatch.extract.participants import ParticipantResolver
 from eventwatch.extract.relations import relations_from_events, relations_in_sentence
@@ -103,6 +103,11 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
             if place is not None:
                 place = replace(place, text=ent.text)
                 places[ent.start] = place
+        elif ent.label_ == "NORP":  # "Egyptian" mentions Egypt; it is no event's location
+            code = resources.actors.country_of(ent.text)
+            country = resources.gazetteer.country(code) if code else None
+            if country is not None:
+                place = replace(country, text=ent.text)
         elif ent.label_ in ("DATE", "TIME"):
             date = normalize_entity(ent, published=published)
             if date is not None and ent.label_ == "DATE" and (date.value or "")[:1].isdigit():
@@ -119,6 +124,22 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
                 actor=actor if ent.label_ not in ("DATE", "TIME", "CARDINAL") else None,
                 place=place,
                 date=date,
+            )
+        )
+    # places inside organisation names ("the Ohio Department of Development"): extra mentions,
+    # overlapping their organisation; never an event's location
+    for span in embedded_places(doc, place_of=lambda name: geocode(name, "GPE"), countries=countries):
+        inner = geocode(span.text, "GPE")
+        mentions.append(
+            Mention(
+                article_id=article.article_id,
+                mention_id=stable_id(article.article_id, span.start_char, span.end_char, "GPE"),
+                kind="GPE",
+                text=span.text,
+                start=span.start_char,
+                end=span.end_char,
+                sentence=sentence_of.get(span.start, 0),
+                place=None if inner is None else replace(inner, text=span.text),
             )
         )
     for span in reference_spans(doc):  # "now", "recently", "in the future": outside the NER's dates

@@ -246,7 +246,9 @@ class EventFilter:
     """Which events a query returns. ``actor`` is a case-insensitive substring of an actor's name or
     an exact ``actor_id``/``cameo_code`` (source or target); ``country`` an ISO3 code of an actor or
     of the location; ``since``/``until`` (YYYY-MM-DD, inclusive) bound the event's day: its date's
-    start, else its value, else the article's published date."""
+    start, else its value, else the article's published date. ``text`` is a case-insensitive
+    substring of the evidence text or of an actor's name. ``include_rejected=False`` drops events a
+    reviewer's latest review marks "not an event"; ``descending`` sorts latest day first."""
 
     plover_type: str | None = None
     actor: str | None = None
@@ -257,6 +259,9 @@ class EventFilter:
     article_id: str | None = None
     limit: int | None = None
     offset: int = 0
+    text: str | None = None
+    include_rejected: bool = True
+    descending: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,6 +313,27 @@ def _check_filter(flt: EventFilter) -> None:
 
 def _where(flt: EventFilter) -> tuple[str, list[Any]]:
     """The WHERE/ORDER/LIMIT tail of a query on ``event_view v``; every value is a bound parameter."""
+    sql, params = _conditions(flt)
+    order = "DESC" if flt.descending else "ASC"
+    sql += f" ORDER BY v.day {order} NULLS LAST, v.event_id {order}"
+    if flt.limit is not None:
+        sql += " LIMIT ?"
+        params.append(flt.limit)
+    if flt.offset:
+        sql += " OFFSET ?"
+        params.append(flt.offset)
+    return sql, params
+
+
+# The latest review of an event says whether it is "not an event" (later reviews can undo it).
+_REJECTED = (
+    "COALESCE((SELECT arg_max(r.not_an_event, r.review_id) FROM reviews r "
+    "WHERE r.event_id = v.event_id), false)"
+)
+
+
+def _conditions(flt: EventFilter) -> tuple[str, list[Any]]:
+    """The WHERE clause (or "") of a query on ``event_view v``: no order, no limit."""
     _check_filter(flt)
     clauses: list[str] = []
     params: list[Any] = []
@@ -339,15 +365,15 @@ def _where(flt: EventFilter) -> tuple[str, list[Any]]:
     if flt.article_id is not None:
         clauses.append("v.article_id = ?")
         params.append(flt.article_id)
-    sql = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    sql += " ORDER BY v.day NULLS LAST, v.event_id"
-    if flt.limit is not None:
-        sql += " LIMIT ?"
-        params.append(flt.limit)
-    if flt.offset:
-        sql += " OFFSET ?"
-        params.append(flt.offset)
-    return sql, params
+    if flt.text is not None:
+        clauses.append(
+            "(contains(lower(v.evidence_text), lower(?)) OR EXISTS (SELECT 1 FROM event_actors x "
+            "WHERE x.event_id = v.event_id AND contains(lower(x.name), lower(?))))"
+        )
+        params += [flt.text] * 2
+    if not flt.include_rejected:
+        clauses.append(f"NOT {_REJECTED}")
+    return ((" WHERE " + " AND ".join(clauses)) if clauses else ""), params
 
 
 # --------------------------------------------------------------------------- migrations
@@ -643,6 +669,14 @@ class Store:
             for event, info in self.events_with_article(flt)
         ]
 
+    def event_row(self, event_id: str) -> dict[str, Any] | None:
+        """One event as ``event_rows`` gives it, or None."""
+        _, hits = self._fetch("SELECT article_id FROM events WHERE event_id = ?", [event_id])
+        if not hits:
+            return None
+        rows = self.event_rows(EventFilter(article_id=hits[0][0]))
+        return next((r for r in rows if r["event_id"] == event_id), None)
+
     def articles(self) -> list[Article]:
         cols = ", ".join(_q(c) for c in ARTICLE.names)
         rows = self._dicts(f"SELECT {cols} FROM articles ORDER BY published NULLS LAST, article_id")
@@ -667,6 +701,72 @@ class Store:
 
     def relations(self, article_id: str | None = None) -> list[Relation]:
         return self._records("relations", RELATION, article_id)
+
+    def quantities_with_article(self, what: str | None = None) -> list[tuple[Quantity, ArticleInfo]]:
+        """Quantities whose ``what`` contains ``what`` (case-insensitive), with their article's
+        fields, ordered by period start (undated last), then article and position."""
+        cols = ", ".join(f"q.{_q(c)}" for c in QUANTITY.names)
+        sql = (
+            f"SELECT {cols}, a.published, a.source, a.url, a.title, a.ingested_at "
+            "FROM quantities q JOIN articles a ON a.article_id = q.article_id"
+        )
+        params: list[Any] = []
+        if what is not None:
+            sql += " WHERE contains(lower(q.what), lower(?))"
+            params.append(what)
+        sql += " ORDER BY q.period_start NULLS LAST, q.article_id, q.position"
+        out = []
+        for row in self._dicts(sql, params):
+            info = ArticleInfo(
+                row["article_id"],
+                row["published"],
+                row["source"],
+                row["url"],
+                row["title"],
+                row["ingested_at"],
+            )
+            out.append((QUANTITY.unflatten(row), info))
+        return out
+
+    def count_events(self, flt: EventFilter = EventFilter()) -> int:
+        """How many events pass ``flt`` (its limit and offset ignored)."""
+        where, params = _conditions(flt)
+        _, rows = self._fetch(f"SELECT count(*) FROM event_view v{where}", params)
+        return int(rows[0][0])
+
+    def has_event(self, event_id: str) -> bool:
+        _, rows = self._fetch("SELECT count(*) FROM events WHERE event_id = ?", [event_id])
+        return bool(rows[0][0])
+
+    def add_review(
+        self,
+        event_id: str,
+        *,
+        reviewer: str,
+        changes: str,
+        not_an_event: bool,
+        note: str | None,
+    ) -> int:
+        """Store one review (``changes`` is a JSON object as text); returns its ``review_id``.
+        The event's own row is never touched."""
+        if not self.has_event(event_id):
+            raise QueryError(f"no event {event_id!r} to review")
+        _, rows = self._fetch(
+            "INSERT INTO reviews (event_id, reviewer, reviewed_at, changes, not_an_event, note) "
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING review_id",
+            [event_id, reviewer, self._clock(), changes, not_an_event, note],
+        )
+        return int(rows[0][0])
+
+    def reviews(self, event_ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """Reviews (of ``event_ids``, else all) oldest first: review_id, event_id, reviewer,
+        reviewed_at, changes (JSON text), not_an_event, note."""
+        sql = "SELECT review_id, event_id, reviewer, reviewed_at, changes, not_an_event, note FROM reviews"
+        params: list[Any] = []
+        if event_ids is not None:
+            sql += " WHERE event_id IN (SELECT unnest(?::VARCHAR[]))"
+            params.append(list(event_ids))
+        return self._dicts(sql + " ORDER BY review_id", params)
 
     def extraction(self, article_id: str) -> Extraction | None:
         """Everything stored for one article, in the order it was written."""
