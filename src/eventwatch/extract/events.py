@@ -219,7 +219,32 @@ def _merge_same_happening(built: list[tuple[Token, Event]], *, resources: Resour
         if same_kind or threat:
             merged[head.i] = _recode_acled(_absorb(outer, event, text=token.doc.text), resources)
             dropped.add(token.i)
+    for token, event in built:
+        if token.i not in dropped and _purpose_of_another(token, event, merged):
+            dropped.add(token.i)
     return [merged[token.i] for token, _ in built if token.i not in dropped]
+
+
+PURPOSE_DEPS = frozenset({"advcl", "xcomp", "relcl", "acl"})
+UNREALISED = frozenset({"intended", "hypothetical", "planned"})
+
+
+def _purpose_of_another(token: Token, event: Event, events: dict[int, Event]) -> bool:
+    """An unrealised event in the purpose or the content of another event's clause is part of
+    that event, not one of its own: "telephoned his counterpart to discuss ...", "backed a
+    resolution that aims to impose a blockade"."""
+    if event.modality not in UNREALISED:
+        return False
+    node, crossed = token, False
+    for _ in range(4):
+        if node.head.i == node.i:
+            return False
+        crossed = crossed or node.dep_ in PURPOSE_DEPS
+        node = node.head
+        outer = events.get(node.i)
+        if outer is not None:
+            return crossed and outer.modality not in ("denied",) and outer.plover_type != event.plover_type
+    return False
 
 
 ARMED_NOUNS = frozenset(
