@@ -389,6 +389,17 @@ def test_body_size_is_limited(writer: TestClient) -> None:
     )
     assert huge.status_code == 413 and huge.json()["error"]["code"] == "E413"
 
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it streams in
+        yield b"["
+        for _ in range(6):
+            yield b" " * 1_000_000
+        yield b"]"
+
+    streamed = writer.post(
+        "/api/articles", content=chunks(), headers={**AUTH, "content-type": "application/json"}
+    )
+    assert streamed.status_code == 413 and streamed.json()["error"]["code"] == "E413"
+
 
 def test_review_persists_and_keeps_the_original(writer: TestClient, base_db: Path) -> None:
     event = _all_events(writer, type="ASSAULT")[0]

@@ -292,8 +292,10 @@ def schema() -> None:
 
 
 from eventwatch.evaluate.command import eval_command  # noqa: E402  (light: loads nothing heavy)
+from eventwatch.http.command import serve_command  # noqa: E402  (light: loads nothing heavy)
 
 app.command("eval")(eval_command)
+app.command("serve")(serve_command)
 
 
 def main() -> None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from eventwatch.errors import EventwatchError, InputError, QueryError, StoreError
+from starlette.exceptions import HTTPException
+
+from eventwatch.errors import EventwatchError, InputError, QueryError
 
 if TYPE_CHECKING:
     from fastapi import FastAPI, Request
@@ -24,11 +26,7 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 
 def status_of(exc: EventwatchError) -> int:
     """The HTTP status for an eventwatch error: the caller's fault (400) or ours (500)."""
-    if isinstance(exc, QueryError | InputError):
-        return 400
-    if isinstance(exc, StoreError):
-        return 500
-    return 500
+    return 400 if isinstance(exc, QueryError | InputError) else 500
 
 
 def _safe_details(errors: Any) -> Any:
@@ -67,8 +65,12 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, on_unexpected)
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """Raised while the body streams in; an HTTPException so FastAPI's body parsing lets it
+    through to the error handler (as 413) when the response has not started."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"request body over {max_bytes} bytes")
 
 
 class BodyLimit:
@@ -104,7 +106,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _TooLarge
+                    raise _TooLarge(self.max_bytes)
             return message
 
         async def tracked(message: Message) -> None:
