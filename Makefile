@@ -43,6 +43,7 @@ serve: $(VENV)/.installed web
 # Predictions hold the datasets' text: they stay under build/, never in the repository.
 eval: $(VENV)/.installed
 	$(BIN)/eventwatch eval $(SHARED)/eval --out build/eval/report.json --predictions-dir build/eval
+	$(BIN)/python bench/quality_md.py build/eval/report.json > bench/QUALITY.md
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench scripts
