@@ -72,16 +72,19 @@ class Extractor:
         return restore_case(text, is_name=self._is_name, is_acronym=self._is_acronym)
 
     def _is_name(self, word: str) -> bool:
+        """A word of all-capital text that is written with a capital: a known actor or country,
+        or a word the English dictionary does not know ("TORRADO", "USULUTAN"); a known place
+        only if it is not also an English word ("MOBILE", "READING" stay lower case)."""
         from spacy.lang.en.stop_words import STOP_WORDS
+
+        from eventwatch.extract.casing import is_english_word
 
         if len(word) <= 2 or word in STOP_WORDS:
             return False
         actors = self.res.actors
-        return bool(
-            actors.lookup(word.title())
-            or actors.country_of(word.title())
-            or self.res.gazetteer.resolve(word.title(), kind="GPE")
-        )
+        if actors.lookup(word.title()) or actors.country_of(word.title()):
+            return True
+        return not is_english_word(word, self.nlp)
 
     def _is_acronym(self, word: str) -> bool:
         from spacy.lang.en.stop_words import STOP_WORDS

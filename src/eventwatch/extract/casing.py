@@ -11,9 +11,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from eventwatch.model import Extraction, Mention, Span
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 UPPER_SHARE = 0.8  # share of cased letters that are capitals, above which a text is "all caps"
 MIN_LETTERS = 40
@@ -58,6 +61,37 @@ def restore_case(text: str, *, is_name: NameCheck, is_acronym: NameCheck) -> str
             chars[match.start()] = word[0]  # each word of "SAN MIGUEL" -> "San Miguel"
     restored = SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), "".join(chars))
     return restored if len(restored) == len(text) else text
+
+
+INFLECTIONS = (
+    ("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""),
+)  # fmt: skip
+
+
+def is_english_word(word: str, nlp: Language) -> bool:
+    """True when the English pipeline's lemmatizer tables know the word or its stem."""
+    words = _dictionary(nlp)
+    word = word.lower()
+    if word in words:
+        return True
+    return any(word.endswith(suffix) and word[: -len(suffix)] + stem in words for suffix, stem in INFLECTIONS)
+
+
+_DICTIONARIES: dict[int, frozenset[str]] = {}
+
+
+def _dictionary(nlp: Language) -> frozenset[str]:
+    key = id(nlp)
+    if key not in _DICTIONARIES:
+        words: set[str] = set()
+        if "lemmatizer" in nlp.pipe_names:
+            lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+            for table_name in ("lemma_index", "lemma_exc"):
+                if lookups.has_table(table_name):
+                    for entries in lookups.get_table(table_name).values():
+                        words.update(str(w).lower() for w in entries)
+        _DICTIONARIES[key] = frozenset(words)
+    return _DICTIONARIES[key]
 
 
 def restore_spans(extraction: Extraction, original: str) -> Extraction:
