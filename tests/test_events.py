@@ -137,3 +137,83 @@ def test_noun_in_a_container_phrase_takes_the_clause_subject(extractor: Any) -> 
 def test_giving_money_is_aid(extractor: Any) -> None:
     events = _events(extractor, "Japan gave 20 million dollars to Ruritania for reconstruction.")
     assert "AID" in _types(events)
+
+
+# --------------------------------------------------------------------------------------------
+# round 2: harm without an attacker, two-sided fighting, options weighed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A strong earthquake killed at least 40 people in the mountain villages on Monday.",
+        "Nine passengers were killed when their bus crashed into a river in the accident.",
+        "A fire destroyed twenty homes in the old quarter overnight.",
+    ],
+)
+def test_harm_from_hazards_and_accidents_is_no_political_violence(extractor: Any, text: str) -> None:
+    assert [e for e in _events(extractor, text) if e.acled_event_type] == []
+
+
+@pytest.mark.slow
+def test_an_attack_beside_a_hazard_word_is_still_an_attack(extractor: Any) -> None:
+    events = _events(extractor, "A bomb exploded in the market and a fire broke out, killing twelve people.")
+    assert any(e.acled_event_type == "Explosions/Remote violence" for e in events)
+
+
+@pytest.mark.slow
+def test_clashes_are_battles_whoever_is_named(extractor: Any) -> None:
+    events = _events(extractor, "Heavy clashes were reported on the outskirts of the town on Sunday.")
+    assert [e.acled_sub_event_type for e in events if e.plover_type == "ASSAULT"] == ["Armed clash"]
+
+
+@pytest.mark.slow
+def test_killing_soldiers_after_a_light_verb_attack_is_one_clash(extractor: Any) -> None:
+    events = _events(
+        extractor,
+        "Militants carried out attacks against the army in the town, killing at least nine soldiers.",
+    )
+    assault = [e for e in events if e.plover_type == "ASSAULT"]
+    assert len(assault) == 1 and assault[0].acled_sub_event_type == "Armed clash"
+
+
+@pytest.mark.slow
+def test_an_option_being_weighed_is_no_event(extractor: Any) -> None:
+    assert "AID" not in _types(_events(extractor, "Japan is considering sending aid to the flood victims."))
+
+
+@pytest.mark.slow
+def test_sexual_violence_from_the_verb_and_its_adverb(extractor: Any) -> None:
+    for text in ("Soldiers raped women in the village.", "Guards sexually assaulted two detainees."):
+        events = _events(extractor, text)
+        assert [e.acled_sub_event_type for e in events] == ["Sexual violence"], text
+
+
+@pytest.mark.slow
+def test_a_crowd_that_fights_back_makes_a_violent_demonstration(extractor: Any) -> None:
+    events = _events(
+        extractor, "Police fired tear gas at protesters who hurled stones and clashed with officers."
+    )
+    labels = {e.acled_sub_event_type for e in events if e.acled_event_type}
+    assert labels == {"Violent demonstration"}
+
+
+@pytest.mark.slow
+def test_a_claim_of_responsibility_is_no_new_attack(extractor: Any) -> None:
+    events = _events(extractor, "The group claimed responsibility for the attack on the newspaper.")
+    assert [e for e in events if e.acled_event_type] == []
+
+
+@pytest.mark.slow
+def test_a_hazard_in_the_next_sentence_explains_the_deaths(extractor: Any) -> None:
+    text = "Nineteen people were killed when their bus left the road. The accident happened on Friday."
+    assert [e for e in _events(extractor, text) if e.acled_event_type] == []
+
+
+@pytest.mark.slow
+def test_missiles_fired_by_aircraft_are_an_air_strike(extractor: Any) -> None:
+    jets = _events(extractor, "Ruritanian jets fired two missiles at a car near the border.")
+    assert [e.acled_sub_event_type for e in jets] == ["Air/drone strike"]
+    ground = _events(extractor, "Rebels fired mortars at the army base.")
+    assert [e.acled_sub_event_type for e in ground] == ["Shelling/artillery/missile attack"]

@@ -174,6 +174,9 @@ def test_acled_assault_by_mode_and_by_actors(onto: Ontology) -> None:
         "Violence against civilians",
         "Attack",
     )
+    # troops attacked by an organisation the actor base knows no type for: a battle all the same
+    assert _acled(onto, "ASSAULT", None, "190", ["organization"], ["military"]) == ("Battles", "Armed clash")
+    assert _acled(onto, "ASSAULT", None, "190", ["civilians"], ["police"])[0] != "Battles"
     # a "government" target is officials or buildings, not troops
     assert (
         _acled(onto, "ASSAULT", None, "190", ["armed_group"], ["government"])[0]
@@ -205,7 +208,8 @@ def test_acled_coerce_protest_and_strategic_developments(onto: Ontology) -> None
         strategic,
         "Non-violent transfer of territory",
     )
-    assert _acled(onto, "MOBILIZE", None, "154", ["military"], []) == (strategic, "Other")
+    # ACLED codes deployments and reinforcements as a change to the group's activity
+    assert _acled(onto, "MOBILIZE", None, "154", ["military"], []) == (strategic, "Change to group/activity")
     assert _acled(onto, "MOBILIZE", "base", "150", [], []) == (strategic, "Headquarters or base established")
     assert _acled(onto, "ACCUSE", None, "111", ["state"], ["state"]) is None
 
@@ -435,7 +439,7 @@ def _found(nlp: Any, lexicon: triggers.Lexicon, text: str) -> list[tuple[str, st
         ("The president held talks with his Turkish counterpart.", [("talks", "040", "CONSULT", None)]),
         (
             "The UN voiced concern over the arrests.",
-            [("concern", "111", "ACCUSE", "disapprove"), ("arrests", "173", "COERCE", "arrest")],
+            [("concern", "012", "ACCUSE", "disapprove"), ("arrests", "173", "COERCE", "arrest")],
         ),
         ("The army declared full preparedness.", [("preparedness", "152", "MOBILIZE", "troops")]),
         ("Washington imposed sanctions on Tehran.", [("sanctions", "163", "SANCTION", "embargo")]),
@@ -468,6 +472,19 @@ def _found(nlp: Any, lexicon: triggers.Lexicon, text: str) -> list[tuple[str, st
         ("Farmers blocked the highway for a second day.", [("blocked", "144", "PROTEST", "obstruct")]),
         ("The president signed the bill into law.", []),
         ("Kyiv rejected Moscow's demands.", [("rejected", "120", "REJECT", None)]),
+        # rejecting an accusation denies responsibility, as "deny" does
+        ("The ministry rejected the allegations.", [("rejected", "016", "REJECT", None)]),
+        # the lemmatizer strips the silent "e" of some verbs: "raped" -> "rap", "staged" -> "stag"
+        ("Soldiers raped two women in the village.", [("raped", "1821", "ASSAULT", "sexual")]),
+        ("Students staged a sit-in at the ministry.", [("in", "141", "PROTEST", "demo")]),
+        ("The union called off the strike.", [("called", "082", "CONCEDE", "ease")]),
+        ("Ireland withdrew its peacekeepers from the border.", [("withdrew", "1661", "SANCTION", "expel")]),
+        ("Italy returned the stolen statues to Greece.", [("returned", "0842", "RETREAT", "return")]),
+        ("Poland accepted two thousand refugees.", [("accepted", "075", "AID", "asylum")]),
+        ("The US targeted Russia with new sanctions.", [("sanctions", "163", "SANCTION", "embargo")]),
+        ("The army set up two military bases near the border.", [("set", "150", "MOBILIZE", "base")]),
+        ("The ministry formed a new border force.", [("formed", "150", "MOBILIZE", "troops")]),
+        ("Rebels took over four villages in the district.", [("took", "192", "COERCE", "occupy")]),
     ],
 )
 def test_triggers_on_sentences(

@@ -51,6 +51,7 @@ WEAPON_CUES: tuple[tuple[str, str, frozenset[str]], ...] = (
         "2041",
         frozenset({"chemical", "chlorine", "sarin", "mustard", "toxic", "poison", "poisonous", "nerve"}),
     ),
+    ("sexual", "1821", frozenset({"sexually", "sexual", "rape", "raped", "gang-rape"})),
     ("grenade", "190", frozenset({"grenade", "grenades"})),
     ("drone", "195", frozenset({"drone", "drones", "uav", "uavs"})),
     (
@@ -107,13 +108,21 @@ def events_in_sentence(
 ) -> list[Event]:
     built: list[tuple[Token, Event]] = []
     depth: dict[str, int] = {}
+    light_anchors: dict[int, int] = {}  # light verb -> its noun trigger ("carried out attacks")
     for match in find_triggers(ctx.sent, resources.lexicon):
         event = _build(match, ctx, resources=resources, resolver=resolver, attributions=attributions)
         if event is not None and match.rule.confidence >= MIN_CONFIDENCE:
             built.append((match.token, event))
             depth[event.event_id] = _prominence(match)
+            if match.anchor.i != match.token.i:
+                light_anchors.setdefault(match.anchor.i, match.token.i)
+    if any(e.plover_type == "SANCTION" for _, e in built):
+        # "unveiled sanctions ..., targeting ten officials": the measure's aim, not an attack
+        built = [
+            (t, e) for t, e in built if not (e.plover_type == "ASSAULT" and t.lemma_.lower() == "target")
+        ]
     events: list[Event] = []
-    for event in _merge_same_happening(built, resources=resources):
+    for event in _merge_same_happening(built, resources=resources, light_anchors=light_anchors):
         if not any(_same(event, other) for other in events):
             events.append(event)
     # the sentence's main event first: the one whose clause is highest in the parse; ties in text order
@@ -135,6 +144,12 @@ RIOT_WORDS = frozenset(
     {"clash", "stone", "rock", "molotov", "firebomb", "torch", "burn", "vandalize", "vandalise", "loot",
      "smash", "riot", "violent", "ransack", "storm", "hurl", "throw", "petrol", "set", "attack"}
 )  # fmt: skip
+# violence that only a crowd commits at a protest (not "attack" or "fire", which police do too)
+CROWD_RIOT_WORDS = frozenset(
+    {"clash", "clashing", "violence", "violent", "stone", "rock", "molotov", "firebomb", "loot", "riot",
+     "rioter", "vandalize", "vandalise", "smash", "ransack", "hurl", "petrol", "confrontation", "unrest"}
+)  # fmt: skip
+INTERVENTION = ("Protests", "Protest with intervention")
 STATE_TYPES = frozenset({"police", "military", "state", "government", "intelligence"})
 
 
@@ -155,6 +170,9 @@ def _protest_context(events: list[Event], sent: SpacySpan) -> list[Event]:
         label = ("Protests", "Protest with intervention")
     if crowd_violence or (lemmas & RIOT_WORDS and any(e.plover_type == "PROTEST" for e in events)):
         label = ("Riots", "Violent demonstration") if label is None or not state_acts else label
+    if label == INTERVENTION and (crowd_violence or lemmas & CROWD_RIOT_WORDS):
+        # a crowd that fights back is a violent demonstration, police intervention or not
+        label = ("Riots", "Violent demonstration")
     if label is None:
         return events
     out: list[Event] = []
@@ -196,10 +214,14 @@ def _prominence(match: TriggerMatch) -> int:
     return steps
 
 
-def _merge_same_happening(built: list[tuple[Token, Event]], *, resources: Resources) -> list[Event]:
+def _merge_same_happening(
+    built: list[tuple[Token, Event]], *, resources: Resources, light_anchors: dict[int, int] | None = None
+) -> list[Event]:
     """One happening, one event: "a roadside bomb killed five" (the bomb is the subject of the
-    killing) and "threatened to strike the port" (the strike is what is threatened) are each one
-    event; the merged event keeps the more specific mode and code, and every participant."""
+    killing), "threatened to strike the port" (the strike is what is threatened) and "carried
+    out attacks on the army, killing nine" (the killing hangs on the attacks' light verb) are each
+    one event; the merged event keeps the more specific mode and code, and every participant."""
+    light_anchors = light_anchors or {}
     by_token = {token.i: (token, event) for token, event in built}
     dropped: set[int] = set()
     merged: dict[int, Event] = {token.i: event for token, event in built}
@@ -208,6 +230,8 @@ def _merge_same_happening(built: list[tuple[Token, Event]], *, resources: Resour
         dep = token.dep_
         if dep == "pobj" and head.lower_ in MEANS_PREPS and head.head.i in by_token:
             head, dep = head.head, "means"  # "killed in a bombing", "struck with grenades"
+        if head.i not in by_token and head.i in light_anchors and light_anchors[head.i] != token.i:
+            head = token.doc[light_anchors[head.i]]  # "carried out attacks ..., killing nine"
         if head.i == token.i or head.i not in by_token or token.i in dropped:
             continue
         outer = merged[head.i]
@@ -217,7 +241,9 @@ def _merge_same_happening(built: list[tuple[Token, Event]], *, resources: Resour
         )
         threat = outer.plover_type == "THREATEN" and event.plover_type == "THREATEN" and token.dep_ == "xcomp"
         if same_kind or threat:
-            merged[head.i] = _recode_acled(_absorb(outer, event, text=token.doc.text), resources)
+            clash = ARMED_CLASH in ((outer.acled_event_type, outer.acled_sub_event_type),
+                                    (event.acled_event_type, event.acled_sub_event_type))  # fmt: skip
+            merged[head.i] = _recode_acled(_absorb(outer, event, text=token.doc.text), resources, clash=clash)
             dropped.add(token.i)
     for token, event in built:
         if token.i not in dropped and _purpose_of_another(token, event, merged):
@@ -275,8 +301,10 @@ def _unresolved_target_types(trigger: Token, anchor: Token) -> list[str]:
     return types
 
 
-def _recode_acled(event: Event, resources: Resources) -> Event:
-    """ACLED type of a merged event, from its merged participants, mode and code."""
+def _recode_acled(event: Event, resources: Resources, *, clash: bool = False) -> Event:
+    """ACLED type of a merged event, from its merged participants, mode and code. A part that
+    was already an armed clash (its armed target known only from a noun, "attacked a checkpoint,
+    killing 12 soldiers") keeps the whole a clash rather than an attack on civilians."""
     found = resources.ontology.acled(
         plover_type=event.plover_type,
         plover_mode=event.plover_mode,
@@ -284,6 +312,8 @@ def _recode_acled(event: Event, resources: Resources) -> Event:
         source_types=[a.type or "" for a in event.source_actors],
         target_types=[a.type or "" for a in event.target_actors],
     )
+    if clash and found == ATTACK:
+        found = ARMED_CLASH
     if found is None and event.acled_event_type is not None:
         return event
     return replace(
@@ -346,6 +376,20 @@ def _build(
         cued = weapon_mode(trigger, anchor)
         if cued is not None:
             plover_mode, cameo_code = cued
+    if _weighed(anchor):
+        return None  # "is considering sending aid": weighing an option (CAMEO 014), no act yet
+    if (
+        (plover_type == "ASSAULT" or plover_mode == "destroy")
+        and not any(map(_armed, sources))
+        and any(_hazard_named(sent) for sent in _neighbourhood(ctx.sent))
+    ):
+        return None  # "the earthquake killed 30", "a fire destroyed homes": harm with no attacker
+    if (
+        plover_type == "ASSAULT"
+        and plover_mode in ("heavy-weapons", "explosives")
+        and _fired_from_the_air(anchor)
+    ):
+        plover_mode, cameo_code = "aerial", "195"  # "jets fired missiles": an air strike, whatever it fires
     if plover_type == "ASSAULT" and rule.confidence < WEAK_TRIGGER and not any(map(_armed, sources)):
         return None  # "operations", "violence": an attack only when an armed actor carries it out
     if plover_mode == "arrest" and targets and all(t.type == "location" for t in targets):
@@ -372,6 +416,10 @@ def _build(
         source_types=[a.type or "" for a in sources],
         target_types=[a.type or "" for a in targets] + _unresolved_target_types(trigger, anchor),
     )
+    if acled is not None and _responsibility_for(trigger):
+        acled = None  # "claimed responsibility for the attack": a claim about an attack told before
+    if acled == ATTACK and _two_sided(trigger) and not any(a.type == "civilians" for a in sources + targets):
+        acled = ARMED_CLASH  # "clashes erupted", "heavy fighting": both sides armed by the word itself
     confidence = rule.confidence * (0.9 if sources and targets else 0.5 if actorless else 0.7)
     if modality != "occurred":
         confidence *= 0.9
@@ -396,6 +444,108 @@ def _build(
         attribution=attribution,
         confidence=round(confidence, 3),
     )
+
+
+# Natural hazards and accidents: deaths and damage they cause are no political violence.
+HAZARD_WORDS = frozenset(
+    {"earthquake", "quake", "tremor", "aftershock", "tsunami", "flood", "flooding", "floodwater",
+     "landslide", "mudslide", "avalanche", "volcano", "eruption", "cyclone", "hurricane",
+     "typhoon", "tornado", "storm", "blizzard", "lightning", "drought", "heatwave", "wildfire",
+     "bushfire", "blaze", "inferno", "accident", "crash", "collision", "derail", "derailment",
+     "capsize", "stampede", "leak", "cylinder", "boiler", "propane"}
+)  # fmt: skip
+# words that say someone attacked, whatever else happened
+VIOLENCE_EVIDENCE = frozenset(
+    {"bomb", "bomber", "ied", "grenade", "missile", "rocket", "mortar", "shelling", "airstrike", "drone",
+     "gunman", "militant", "attacker", "attack", "terrorist", "insurgent", "rebel", "suicide", "shoot",
+     "gunfire", "arson", "arsonist", "sabotage"}
+)  # fmt: skip
+HAZARD_VERBS = frozenset({"derail", "capsize", "crash", "collide", "flood"})
+
+
+def _neighbourhood(sent: SpacySpan) -> list[SpacySpan]:
+    """The sentence and the ones just before and after it ("19 were killed when their bus left
+    the road. The accident ...")."""
+    doc = sent.doc
+    found = [sent]
+    if sent.start > 0:
+        found.append(doc[sent.start - 1].sent)
+    if sent.end < len(doc):
+        found.append(doc[sent.end].sent)
+    return found
+
+
+def _hazard_named(sent: SpacySpan) -> bool:
+    """True when the sentence names a natural hazard or an accident ("an earthquake hit", "a bus
+    crash", "a fire in a garage": "fire" as a noun with an article, not "opened fire")."""
+    if any(tok.lemma_.lower() in VIOLENCE_EVIDENCE for tok in sent):
+        return False  # "a bomb exploded and a fire broke out": the hazard follows an attack
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if tok.dep_ == "compound" or (tok.pos_ == "VERB" and lemma not in HAZARD_VERBS):
+            continue  # "flood-control dam", "stormed the base"
+        if lemma in HAZARD_WORDS or tok.lower_ in HAZARD_WORDS:
+            return True
+        if lemma == "fire" and tok.pos_ == "NOUN" and any(c.dep_ == "det" for c in tok.children):
+            return True
+    return False
+
+
+# verbs of weighing an option: what they govern is not done, and CAMEO codes the weighing (014)
+DELIBERATION_VERBS = frozenset({"consider", "contemplate", "mull", "weigh", "ponder", "debate", "discuss"})
+
+
+RESPONSIBILITY_WORDS = frozenset({"responsibility", "responsible", "blame", "credit"})
+
+
+def _responsibility_for(trigger: Token) -> bool:
+    """True for an event noun that a claim or an attribution of responsibility is about ("claimed
+    responsibility for the attack", "held them responsible for the bombing")."""
+    if trigger.pos_ != "NOUN" or trigger.dep_ != "pobj" or trigger.head.lower_ != "for":
+        return False
+    return trigger.head.head.lemma_.lower() in RESPONSIBILITY_WORDS or trigger.head.head.lower_ in (
+        RESPONSIBILITY_WORDS
+    )
+
+
+AIRCRAFT_WORDS = frozenset(
+    {"jet", "warplane", "aircraft", "helicopter", "gunship", "plane", "bomber", "airforce", "drone"}
+)
+
+
+def _fired_from_the_air(anchor: Token) -> bool:
+    """True when the attack's subject (or agent) is an aircraft: "Israeli jets fired missiles"."""
+    for child in anchor.children:
+        heads = [child] if child.dep_ in ("nsubj",) else []
+        if child.dep_ == "agent":
+            heads = [g for g in child.children if g.dep_ == "pobj"]
+        for head in heads:
+            if any(t.lemma_.lower() in AIRCRAFT_WORDS or t.lower_ in AIRCRAFT_WORDS for t in head.subtree):
+                return True
+    return False
+
+
+def _weighed(anchor: Token) -> bool:
+    """True for an act that is only an option being weighed: the gerund or clause a deliberation
+    verb governs ("considering sending troops", "weighs imposing sanctions")."""
+    return (
+        anchor.pos_ in ("VERB", "AUX")
+        and anchor.dep_ in ("xcomp", "ccomp", "pcomp")
+        and anchor.head.lemma_.lower() in DELIBERATION_VERBS
+    )
+
+
+ATTACK = ("Violence against civilians", "Attack")
+ARMED_CLASH = ("Battles", "Armed clash")
+# words that name fighting between two armed sides, whoever is named
+CLASH_WORDS = frozenset(
+    {"clash", "fighting", "fight", "firefight", "gunfight", "gunbattle", "skirmish", "battle", "shootout"}
+)
+
+
+def _two_sided(trigger: Token) -> bool:
+    """True for a trigger that names an exchange of fire ("clashes", "a gunbattle", "fought")."""
+    return trigger.lemma_.lower() in CLASH_WORDS or trigger.lower_ in CLASH_WORDS
 
 
 def _main_clause(anchor: Token) -> bool:

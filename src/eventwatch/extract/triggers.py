@@ -81,9 +81,10 @@ class Lexicon:
         return cls(light_verbs=data.get("light_verbs") or [], rules=rules)
 
     def match_verb(self, token: Token) -> TriggerRule | None:
-        for rule in self.verbs.get(token.lemma_.lower(), ()):
-            if _verb_conditions_hold(rule, token):
-                return rule
+        for lemma in verb_lemmas(token):
+            for rule in self.verbs.get(lemma, ()):
+                if _verb_conditions_hold(rule, token):
+                    return rule
         return None
 
     def match_noun(self, token: Token) -> TriggerRule | None:
@@ -99,7 +100,18 @@ class Lexicon:
         return None
 
     def is_light(self, token: Token) -> bool:
-        return token.lemma_.lower() in self.light_verbs
+        return any(lemma in self.light_verbs for lemma in verb_lemmas(token))
+
+
+def verb_lemmas(token: Token) -> tuple[str, ...]:
+    """The token's lemma, then the lemma with the silent "e" the lemmatizer sometimes strips from
+    a verb it does not know ("raped" -> "rap", "staged" -> "stag"): "rape", "stage"."""
+    lemma, text = token.lemma_.lower(), token.text.lower()
+    if lemma.endswith("e") or not lemma:
+        return (lemma,)
+    if (text.endswith("ed") and text[:-2] == lemma) or (text.endswith("ing") and text[:-3] == lemma):
+        return (lemma, lemma + "e")
+    return (lemma,)
 
 
 def _rule(entry: Any, *, pos: str, where: str) -> TriggerRule:
@@ -127,8 +139,16 @@ def _rule(entry: Any, *, pos: str, where: str) -> TriggerRule:
     )
 
 
+# nouns that count or group what follows "of": "a number of barracks", "a team of doctors"
+QUANTITY_HEADS = frozenset(
+    {"number", "series", "batch", "group", "team", "couple", "dozen", "dozens", "hundreds", "thousands",
+     "lot", "pair", "handful", "set", "quantity", "amount", "load", "convoy", "unit", "contingent"}
+)  # fmt: skip
+
+
 def objects_of(token: Token) -> list[Token]:
-    """Direct objects of a verb, their conjuncts, and objects of its prepositions and xcomp."""
+    """Direct objects of a verb, their conjuncts, and objects of its prepositions and xcomp; an
+    object that only counts or groups ("a number of barracks") brings what it counts."""
     found: list[Token] = []
     for child in token.children:
         if child.dep_ in OBJECT_DEPS or child.dep_ == "nsubjpass":
@@ -137,7 +157,16 @@ def objects_of(token: Token) -> list[Token]:
             found.extend(g for g in child.children if g.dep_ in ("pobj", "pcomp"))
         elif child.dep_ == "xcomp":
             found.extend(g for g in child.children if g.dep_ in OBJECT_DEPS)
-    return found
+    counted = [
+        pobj
+        for obj in found
+        if obj.lemma_.lower() in QUANTITY_HEADS
+        for prep in obj.children
+        if prep.dep_ == "prep" and prep.lower_ == "of"
+        for pobj in prep.children
+        if pobj.dep_ == "pobj"
+    ]
+    return found + [c for pobj in counted for c in (pobj, *pobj.conjuncts)]
 
 
 def _verb_conditions_hold(rule: TriggerRule, token: Token) -> bool:
@@ -159,14 +188,17 @@ def _verb_conditions_hold(rule: TriggerRule, token: Token) -> bool:
 def _object_lemmas(obj: Token) -> set[str]:
     """An object's lemma and its compound modifiers' ("aid deliveries" is about aid, "mediation
     efforts" about mediation)."""
-    return {obj.lemma_.lower()} | {c.lemma_.lower() for c in obj.children if c.dep_ == "compound"}
+    words = {obj.lemma_.lower(), obj.lower_}
+    if obj.lower_.endswith("s") and obj.tag_ == "NNS":
+        words.add(obj.lower_[:-1])  # the lemmatizer's slips on plurals: "bases" -> "basis"
+    return words | {c.lemma_.lower() for c in obj.children if c.dep_ == "compound"}
 
 
 def _consumed_by(rule: TriggerRule, verb: Token) -> tuple[int, ...]:
     """Token indices of the objects (and their compounds) that a verb pattern names."""
     found: list[int] = []
     for obj in objects_of(verb):
-        if obj.lemma_.lower() in rule.objects:
+        if rule.objects & _object_lemmas(obj):
             found.append(obj.i)
         for child in obj.children:
             if child.dep_ == "compound" and child.lemma_.lower() in rule.objects:
@@ -234,7 +266,10 @@ CONTAINER_NOUNS = frozenset(
         "night", "week", "month", "year", "hour", "kind", "form", "act", "case", "incident", "plan",
     }
 )  # fmt: skip
-JOIN_VERBS = frozenset({"participate", "join", "take", "engage", "involve", "partake"})
+# verbs of taking part or coming together: "participated in a march", "gathered in a protest"
+JOIN_VERBS = frozenset(
+    {"participate", "join", "take", "engage", "involve", "partake", "gather", "assemble", "converge"}
+)
 
 
 def clause_verb(noun: Token, lexicon: Lexicon) -> Token:

@@ -17,7 +17,8 @@ base's strings; ``state`` is armed on either side, ``government`` only as a sour
   -> Chemical weapon; ``abduct`` -> Violence against civilians, Abduction/forced disappearance;
   ``sexual`` -> Violence against civilians, Sexual violence.
 - ASSAULT otherwise (firearms, beat, torture, assassinate, unspecified): Battles, Armed clash
-  when an armed target is attacked by an armed or unknown source, or two armed sources fight
+  when an armed target is attacked by any source but a crowd or a lone person (an
+  "organization" that kills troops is an armed group), or two armed sources fight
   with no target named; Riots, Mob violence when only civilians attack; else Violence against
   civilians, Attack (a civilian target, or no armed target). Mode ``cyber``-like actions have
   no ACLED type.
@@ -34,7 +35,8 @@ base's strings; ``state`` is armed on either side, ``government`` only as a sour
   Strategic developments, Non-violent transfer of territory, unless the source is known and
   unarmed.
 - MOBILIZE ``base`` -> Strategic developments, Headquarters or base established; ``troops`` or
-  ``weapons`` -> Strategic developments, Other (ACLED's catch-all for significant moves).
+  ``weapons`` -> Strategic developments, Change to group/activity (ACLED codes deployments,
+  reinforcements and troop movements of armed groups there, not under Other).
 """
 
 from __future__ import annotations
@@ -139,6 +141,8 @@ _ARMED: frozenset[str] = frozenset(
     {"state", "military", "police", "intelligence", "armed_group", "rebel", "militia"}
 )
 _STATE_SIDE: frozenset[str] = frozenset({"state", "government", "military", "police", "intelligence"})
+# Sources whose attack on an armed target is no battle (a crowd, a lone person).
+_UNARMED_SOURCES: frozenset[str] = frozenset({"civilians", "person"})
 _NON_STATE_ARMED: frozenset[str] = frozenset({"armed_group", "rebel", "militia"})
 
 # The CAMEO code to report when only a PLOVER type (and mode) is known.
@@ -415,7 +419,7 @@ class Ontology:
             if mode == "base":
                 return ("Strategic developments", "Headquarters or base established")
             if mode in ("troops", "weapons"):
-                return ("Strategic developments", "Other")
+                return ("Strategic developments", "Change to group/activity")
         return None
 
 
@@ -466,7 +470,7 @@ def _acled_assault(mode: str | None, sources: list[str], targets: list[str]) -> 
         return _ASSAULT_BY_MODE[mode]
     armed_sources = [t for t in sources if t in _ARMED or t == "government"]
     armed_targets = [t for t in targets if t in _ARMED]
-    if armed_targets and (armed_sources or not sources):
+    if armed_targets and (armed_sources or not all(t in _UNARMED_SOURCES for t in sources)):
         return ("Battles", "Armed clash")
     if len(armed_sources) >= 2 and not targets:
         return ("Battles", "Armed clash")
