@@ -24,14 +24,14 @@ HYPOTHETICAL_MODALS = frozenset({"would", "could", "might", "may", "should"})
 FUTURE_MODALS = frozenset({"will", "'ll", "shall"})
 CONDITIONAL_MARKS = frozenset({"if", "unless", "until", "lest", "whether"})
 PREVENTION_VERBS = frozenset({"prevent", "counter", "avert", "deter", "avoid", "forestall", "thwart", "fear"})
-DENIAL_VERBS = frozenset({"deny", "refute", "dismiss", "disprove"})
+DENIAL_VERBS = frozenset({"deny", "refute", "dismiss", "disprove", "fail"})  # "failed to reach a deal"
 THREAT_VERBS = frozenset({"threaten", "warn"})
 PLAN_VERBS = frozenset({"plan", "schedule", "expect", "due", "set", "slate"})
 INTENT_VERBS = frozenset(
     {
         "intend", "decide", "aim", "vow", "pledge", "promise", "seek", "want", "resolve", "determine",
         "prepare", "agree", "announce", "say", "declare", "state", "insist", "emphasize", "stress",
-        "consensus", "agreement", "decision", "continue", "try", "attempt", "hope", "plot",
+        "consensus", "agreement", "decision", "continue", "try", "attempt", "hope", "plot", "offer",
     }
 )  # fmt: skip
 INTENT_ADJECTIVES = frozenset(
