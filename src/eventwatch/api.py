@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from eventwatch import __version__
 from eventwatch.config import Settings
+from eventwatch.errors import InputError
 from eventwatch.model import Article, Event, Extraction
 
 if TYPE_CHECKING:
@@ -42,12 +43,22 @@ class IngestResult:
 
 
 def read_articles(
-    inputs: Sequence[str], *, settings: Settings, fetch: Fetcher | None = None
+    inputs: Sequence[str],
+    *,
+    settings: Settings,
+    fetch: Fetcher | None = None,
+    on_error: Callable[[InputError], None] | None = None,
 ) -> Iterator[Article]:
-    """Articles from files, folders, globs and URLs, streamed in input order."""
+    """Articles from files, folders, globs and URLs, streamed in input order. With ``on_error`` a
+    bad input or record is handed to it and reading goes on; without, the first one raises."""
     from eventwatch.io.readers import read_inputs
 
-    return read_inputs(inputs, fetch=fetch or _default_fetcher(settings), max_bytes=settings.max_input_bytes)
+    return read_inputs(
+        inputs,
+        fetch=fetch or _default_fetcher(settings),
+        max_bytes=settings.max_input_bytes,
+        on_error=on_error,
+    )
 
 
 def extract(
@@ -79,15 +90,24 @@ def ingest(
     extractor: Extractor | None = None,
     fetch: Fetcher | None = None,
     progress: Callable[[int], ProgressCallback] | None = None,
+    on_error: Callable[[InputError], None] | None = None,
 ) -> IngestResult:
     """Read, extract and store. Every input is read and checked before the database is touched,
     so bad input leaves it as it was; articles already stored (same content hash) are skipped
-    before extraction; each batch is written in one transaction."""
+    before extraction; each batch is written in one transaction, so a crash loses at most the
+    batch in flight and a re-run completes the rest.
+
+    With ``on_error`` (``--skip-bad``) each bad input or record is handed to it once and the good
+    ones are stored; without, the first bad one raises ``InputError`` and nothing is stored."""
     from eventwatch.store import Store
 
     fetch = _caching(fetch or _default_fetcher(settings))
-    total = sum(1 for _ in read_articles(inputs, settings=settings, fetch=fetch))  # validation pass
-    extractor = extractor or _extractor(settings)
+    # The validation pass: reports every problem (once); the storing pass then skips them silently.
+    total = sum(1 for _ in read_articles(inputs, settings=settings, fetch=fetch, on_error=on_error))
+    again: Callable[[InputError], None] | None = None if on_error is None else _ignore
+    # The model loads on the first batch to extract: a locked, corrupted or newer database, or a
+    # re-run with nothing new, is answered without it.
+    loaded: list[Extractor] = [extractor] if extractor else []
     tick = progress(total) if progress else None
     read = added = skipped = 0
     counts = {"events": 0, "mentions": 0, "quantities": 0, "relations": 0}
@@ -100,7 +120,9 @@ def ingest(
             nonlocal added, skipped
             if not pending:
                 return
-            extractions = list(extractor.extract(pending))
+            if not loaded:
+                loaded.append(_extractor(settings))
+            extractions = list(loaded[0].extract(pending))
             failed.extend(e.article.article_id for e in extractions if e.errors)
             result: WriteResult = store.write(extractions)
             added += result.articles_added
@@ -111,7 +133,7 @@ def ingest(
                 tick(len(pending))
             pending.clear()
 
-        for article in read_articles(inputs, settings=settings, fetch=fetch):
+        for article in read_articles(inputs, settings=settings, fetch=fetch, on_error=again):
             read += 1
             digest = article.content_hash
             if digest in seen or store.has_article(digest):
@@ -190,6 +212,10 @@ def info(*, settings: Settings) -> dict[str, Any]:
     return details
 
 
+def _ignore(error: InputError) -> None:
+    """The storing pass meets the problems the validation pass already reported."""
+
+
 def _open(settings: Settings) -> Store:
     from eventwatch.store import Store
 
@@ -209,12 +235,18 @@ def _default_fetcher(settings: Settings) -> Fetcher:
 
 
 def _caching(fetch: Fetcher) -> Fetcher:
-    """A fetcher that asks the network once per URL (ingest reads its inputs twice)."""
-    cache: dict[str, Fetched] = {}
+    """A fetcher that asks the network once per URL, failures included (ingest reads its inputs twice)."""
+    cache: dict[str, Fetched | InputError] = {}
 
     def cached(url: str) -> Fetched:
         if url not in cache:
-            cache[url] = fetch(url)
-        return cache[url]
+            try:
+                cache[url] = fetch(url)
+            except InputError as exc:  # a URL that timed out once is not waited for twice
+                cache[url] = exc
+        answer = cache[url]
+        if isinstance(answer, InputError):
+            raise answer
+        return answer
 
     return cached

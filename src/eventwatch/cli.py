@@ -53,6 +53,16 @@ def _run(action: Callable[[], Any]) -> Any:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         raise typer.Exit(code=130) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:  # a bug, not bad input: still no traceback unless asked for
+        if _state["debug"]:
+            raise
+        typer.echo(
+            f"[E000] internal error ({type(exc).__name__}: {exc}); rerun with --debug for the traceback",
+            err=True,
+        )
+        raise typer.Exit(code=2) from None
 
 
 @app.command()
@@ -84,8 +94,27 @@ def extract(
 def ingest(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders, globs or http(s) URLs.")],
     db: DbOption = None,
+    skip_bad: Annotated[
+        bool,
+        typer.Option(
+            "--skip-bad", help="Store the good records; write the bad ones, with reasons, to --quarantine."
+        ),
+    ] = False,
+    quarantine: Annotated[
+        Path | None,
+        typer.Option(
+            help="JSONL of rejected records for --skip-bad. Default: quarantine.jsonl beside the DB."
+        ),
+    ] = None,
+    fetch_timeout: Annotated[
+        float | None, typer.Option("--fetch-timeout", help="Seconds to wait for a URL (default 20).")
+    ] = None,
+    batch_size: Annotated[int | None, typer.Option("--batch-size", hidden=True, min=1)] = None,
 ) -> None:
     """Extract and store articles; re-ingesting an article changes nothing.
+
+    A bad input or record stops the ingest with a message naming it, and nothing is stored;
+    with --skip-bad the good records are stored and the bad ones quarantined.
 
     Example: eventwatch ingest examples/ news.jsonl https://example.org/feed.xml --db events.duckdb
     """
@@ -93,8 +122,12 @@ def ingest(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from eventwatch import api
+    from eventwatch.errors import InputError
 
-    settings = _settings(db)
+    settings = Settings.from_env(db_path=db, fetch_timeout_s=fetch_timeout, batch_size=batch_size)
+    rejected: list[InputError] = []
+    on_error = rejected.append if skip_bad else None
+    quarantine_path = quarantine or Path(settings.db_path).resolve().parent / "quarantine.jsonl"
     console = Console(stderr=True)
     progress = Progress(
         TextColumn("ingesting"),
@@ -111,7 +144,7 @@ def ingest(
         return lambda n: progress.advance(task, n)
 
     with progress:
-        result = _run(lambda: api.ingest(inputs, settings=settings, progress=start))
+        result = _run(lambda: api.ingest(inputs, settings=settings, progress=start, on_error=on_error))
     typer.echo(
         f"{result.articles_read} articles read: {result.articles_added} added, "
         f"{result.articles_skipped} already stored; {result.events} events, {result.mentions} mentions, "
@@ -119,6 +152,35 @@ def ingest(
     )
     for article_id in result.failed:
         typer.echo(f"warning: extraction failed for {article_id} (stored with its error)", err=True)
+    if skip_bad:
+        _run(lambda: _write_quarantine(rejected, quarantine_path))
+        where = f" -> {quarantine_path}" if rejected else ""
+        typer.echo(f"{result.articles_read} good records, {len(rejected)} rejected{where}")
+        for error in rejected[:5]:
+            typer.echo(f"rejected: {error}", err=True)
+        if len(rejected) > 5:
+            typer.echo(f"... and {len(rejected) - 5} more in {quarantine_path}", err=True)
+
+
+def _write_quarantine(rejected: list[Any], path: Path) -> None:
+    """Append one JSON line per rejected input or record: where, which record, the problem."""
+    from eventwatch.errors import StoreError
+
+    if not rejected:
+        return
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            for error in rejected:
+                entry = {
+                    "where": error.where,
+                    "record": error.record,
+                    "code": error.code,
+                    "problem": error.problem,
+                    "raw": getattr(error, "raw", None),
+                }
+                handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise StoreError(f"cannot write the quarantine file {path}: {exc.strerror or exc}") from exc
 
 
 @app.command()

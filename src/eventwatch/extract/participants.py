@@ -70,6 +70,10 @@ class ParticipantResolver:
         mention = Span(text=ent.text, start=ent.start_char, end=ent.end_char)
         entry = self.actors.get(ent.ent_id_) if ent.ent_id_ else None
         ref = self.actors.ref(entry) if entry is not None else self.actors.resolve(_clean(ent.text))
+        people = ent.label_ == "NORP" and _people_noun(ent)
+        if people and ref is not None and ref.country and ref.name != ent.text:
+            # "a group of Turks", "Palestinians": people of the country, not its state
+            return _people_of(ref.country, ent.text, mention)
         if ent.label_ == "PERSON" and (ref is None or ref.country is None):
             titled = self._title_of(ent)
             if titled is not None:
@@ -185,6 +189,9 @@ class ParticipantResolver:
             return None
         first = min(words, key=lambda t: t.i)
         mention = self.span_of(first.i, token.i + 1)
+        plural = token.tag_ in ("NNS", "NNPS") and len(words) == 1
+        if ref.type == "state" and ref.country and plural and token.text.lower() != ref.name.lower():
+            return _people_of(ref.country, token.text, mention)  # "Turks", "Iraqis"
         if ref.actor_id is None and ref.country is None:  # a bare role keeps its own words as name
             ref = ActorRef(name=mention.text, type=ref.type, cameo_code=ref.cameo_code)
         return _with_mention(ref, mention)
@@ -249,6 +256,17 @@ class ParticipantResolver:
                     found.append((ent.start, ref))
             self._antecedents = found
         return self._antecedents
+
+
+def _people_of(country: str, name: str, mention: Span) -> ActorRef:
+    return ActorRef(name=name, type="civilians", country=country, cameo_code=f"{country}CVL", mention=mention)
+
+
+def _people_noun(ent: SpacySpan) -> bool:
+    """A nationality used as a plural noun ("Iraqis", "the Turks"), not as an adjective."""
+    root = ent.root
+    plural = root.tag_ in ("NNPS", "NNS") or (root.tag_ == "NNP" and ent.text.endswith("s"))
+    return plural and root.dep_ not in ("amod", "compound")
 
 
 def _is_definite_description(token: Token) -> bool:

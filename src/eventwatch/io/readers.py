@@ -70,6 +70,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _HEAD = 4096
+_RAW_KEEP = 10_000  # characters of a bad record kept for the quarantine file
 _MIN_PAGE_WORDS = 5
 _NOT_TEXT = "not valid UTF-8 text (binary or wrong encoding?)"
 _JSONL_MIMES = frozenset(
@@ -83,6 +84,14 @@ _JSONL_MIMES = frozenset(
 )
 _FEED_MIMES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
 _HTML_MIMES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+class BadRecord(RecordError):
+    """A ``RecordError`` that keeps the record's raw text, so ``--skip-bad`` can quarantine it."""
+
+    def __init__(self, where: str, problem: str, *, record: str, raw: str) -> None:
+        super().__init__(where, problem, record=record)
+        self.raw = raw[:_RAW_KEEP]
 
 
 # --- expanding inputs -------------------------------------------------------------------------
@@ -138,6 +147,8 @@ def expand_inputs(inputs: Sequence[str]) -> list[str]:
                         add(str(found))
                 elif match_path.is_file() and _wanted(match_path.name):
                     add(str(match_path))
+        elif path.exists():
+            raise InputError(item, "not a regular file (a pipe, socket or device?)")
         else:
             raise InputError(item, "no such file or folder")
     return out
@@ -188,11 +199,14 @@ def _read_items(
 ) -> Iterator[Article]:
     for item in items:
         try:
-            if is_url(item):
-                fetcher = fetch or http_fetcher(timeout_s=DEFAULT_TIMEOUT_S, max_bytes=max_bytes)
-                yield from read_url(item, fetch=fetcher, max_bytes=max_bytes, on_error=on_error)
-            else:
-                yield from read_path(Path(item), fetch=fetch, max_bytes=max_bytes, on_error=on_error)
+            try:
+                if is_url(item):
+                    fetcher = fetch or http_fetcher(timeout_s=DEFAULT_TIMEOUT_S, max_bytes=max_bytes)
+                    yield from read_url(item, fetch=fetcher, max_bytes=max_bytes, on_error=on_error)
+                else:
+                    yield from read_path(Path(item), fetch=fetch, max_bytes=max_bytes, on_error=on_error)
+            except OSError as exc:  # permission denied, a disk error, a file removed while read
+                raise InputError(item, f"cannot read: {exc.strerror or exc}") from exc
         except InputError as exc:
             if on_error is None:
                 raise
@@ -508,10 +522,13 @@ def _jsonl_records(stream: _LineSource, *, where: str, max_bytes: int) -> Iterat
             return
         number += 1
         label = f"line {number}"
+        raw = line[:_RAW_KEEP].decode("utf-8", errors="replace").rstrip("\r\n")
         if len(line) > max_bytes and not line.endswith(b"\n"):
             while line and not line.endswith(b"\n"):  # skip the rest of the long line
                 line = stream.readline(max_bytes + 1)
-            yield RecordError(where, f"the line is longer than the limit of {max_bytes} bytes", record=label)
+            yield BadRecord(
+                where, f"the line is longer than the limit of {max_bytes} bytes", record=label, raw=raw
+            )
             continue
         if number == 1:
             line = line.removeprefix(_UTF8_BOM)
@@ -520,12 +537,18 @@ def _jsonl_records(stream: _LineSource, *, where: str, max_bytes: int) -> Iterat
         try:
             value = json.loads(line.decode("utf-8"))
         except UnicodeDecodeError:
-            yield RecordError(where, _NOT_TEXT, record=label)
+            yield BadRecord(where, _NOT_TEXT, record=label, raw=raw)
             continue
         except json.JSONDecodeError as exc:
-            yield RecordError(where, f"invalid JSON: {exc.msg} at column {exc.colno}", record=label)
+            problem = f"invalid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"
+            if not line.endswith(b"\n") and stream.readline(1) == b"":
+                problem += " (the file ends mid-record: truncated?)"
+            yield BadRecord(where, problem, record=label, raw=raw)
             continue
-        yield _record_article(value, where=where, label=label)
+        except RecursionError:
+            yield BadRecord(where, "invalid JSON: nested too deeply", record=label, raw=raw)
+            continue
+        yield _with_raw(_record_article(value, where=where, label=label), raw)
 
 
 def _csv_records(stream: IO[bytes], *, where: str, max_bytes: int) -> Iterator[Article | InputError]:
@@ -549,11 +572,15 @@ def _csv_records(stream: IO[bytes], *, where: str, max_bytes: int) -> Iterator[A
             if not row or not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(columns):
-                yield RecordError(
-                    where, f"{len(row)} fields, but the header has {len(columns)}", record=label
+                yield BadRecord(
+                    where,
+                    f"{len(row)} fields, but the header has {len(columns)}",
+                    record=label,
+                    raw=json.dumps(row, ensure_ascii=False),
                 )
                 continue
-            yield _record_article(dict(zip(columns, row, strict=True)), where=where, label=label)
+            record = _record_article(dict(zip(columns, row, strict=True)), where=where, label=label)
+            yield _with_raw(record, json.dumps(row, ensure_ascii=False))
     except UnicodeDecodeError as exc:
         raise InputError(where, _NOT_TEXT, record=f"row {row_number + 1}") from exc
     except csv.Error as exc:
@@ -606,6 +633,12 @@ def _record_article(value: object, *, where: str, label: str) -> Article | Recor
         language=fields["language"],
         origin=f"{where}, {label}",
     )
+
+
+def _with_raw(item: Article | RecordError, raw: str) -> Article | RecordError:
+    if isinstance(item, RecordError) and not isinstance(item, BadRecord):
+        return BadRecord(item.where, item.problem, record=item.record or "", raw=raw)
+    return item
 
 
 def _json_type(value: object) -> str:

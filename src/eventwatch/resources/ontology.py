@@ -405,6 +405,8 @@ class Ontology:
         if plover_type == "COERCE":
             return _acled_coerce(mode, sources)
         if plover_type == "PROTEST":
+            if sources and all(t in ("state", "government", "igo") for t in sources):
+                return None  # a government's diplomatic protest is no demonstration
             return _acled_protest(mode, violent=violent)
         if plover_type in ("AGREE", "RETREAT"):
             ceasefire = mode in ("ceasefire", "peace") or (cameo_code or "").strip() == "0871"

@@ -425,12 +425,12 @@ class Store:
                 ":memory:" if memory else str(self.path), read_only=read_only
             )
         except duckdb.Error as exc:
-            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+            raise StoreError(_open_problem(self.path, exc)) from exc
         try:
             self._migrate()
         except duckdb.Error as exc:
             self.close()
-            raise SchemaError(f"cannot read the schema of database {self.path}: {exc}") from exc
+            raise SchemaError(f"cannot read the schema of database {self.path} (corrupted?): {exc}") from exc
         except BaseException:
             self.close()
             raise
@@ -462,7 +462,9 @@ class Store:
                 names = [d[0] for d in cur.description or []]
                 return names, cur.fetchall()
             except self._error as exc:
-                raise StoreError(f"query on {self.path} failed: {exc}") from exc
+                raise StoreError(
+                    _corrupt_problem(self.path, exc) or f"query on {self.path} failed: {exc}"
+                ) from exc
 
     def _dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         names, rows = self._fetch(sql, params)
@@ -530,9 +532,9 @@ class Store:
                 con.rollback()
                 if isinstance(exc, StoreError):
                     raise
-                raise StoreError(
-                    f"writing {len(extractions)} article(s) to {self.path} failed, nothing was stored: {exc}"
-                ) from exc
+                failure = f"writing {len(extractions)} article(s) to {self.path} failed, nothing was stored"
+                corrupt = _corrupt_problem(self.path, exc)
+                raise StoreError(f"{failure}: {corrupt or exc}") from exc
             except BaseException:
                 con.rollback()
                 raise
@@ -836,6 +838,37 @@ class Store:
             except self._error as exc:
                 raise StoreError(f"Parquet export from {self.path} to {path} failed: {exc}") from exc
         return int(row[0]) if row else 0
+
+
+_LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
+_CORRUPT_CUES = ("not a valid duckdb database", "could not read enough bytes", "corrupt")
+
+
+def _open_problem(path: Path, exc: Exception) -> str:
+    """Why a database file cannot be opened, in words a user can act on (DuckDB's own are terse)."""
+    detail = str(exc)
+    lowered = detail.lower()
+    if "could not set lock" in lowered or "conflicting lock" in lowered:
+        holder = _LOCK_HOLDER.search(detail)
+        who = f" (process {holder.group(1)})" if holder else ""
+        return (
+            f"cannot open database {path}: the database is in use by another process{who}, and "
+            "DuckDB allows one writer per file. Retry when it has finished, or send articles to the "
+            "running server (POST /api/articles)"
+        )
+    if any(cue in lowered for cue in _CORRUPT_CUES):
+        return (
+            f"cannot open database {path}: it is corrupted or not a DuckDB database file ({detail}); "
+            "restore it from a backup, or ingest again into a new file"
+        )
+    return f"cannot open database {path}: {detail}"
+
+
+def _corrupt_problem(path: Path, exc: Exception) -> str | None:
+    """The message for a read or write that hit a damaged file; None for any other failure."""
+    if not any(cue in str(exc).lower() for cue in _CORRUPT_CUES):
+        return None
+    return f"database {path} is corrupted ({exc}); restore it from a backup, or ingest again into a new file"
 
 
 def _event(row: dict[str, Any]) -> Event:
