@@ -380,10 +380,10 @@ def _build(
         return None  # "is considering sending aid": weighing an option (CAMEO 014), no act yet
     if (
         (plover_type == "ASSAULT" or plover_mode == "destroy")
-        and not any(map(_armed, sources))
+        and not any(a.type not in (None, "location", "state") for a in sources)
         and any(_hazard_named(sent) for sent in _neighbourhood(ctx.sent))
     ):
-        return None  # "the earthquake killed 30", "a fire destroyed homes": harm with no attacker
+        return None  # "the earthquake killed 30", "a fire destroyed homes": harm with no one doing it
     if (
         plover_type == "ASSAULT"
         and plover_mode in ("heavy-weapons", "explosives")
