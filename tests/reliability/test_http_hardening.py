@@ -10,11 +10,12 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -33,6 +34,31 @@ INJECTIONS = (
     "%' UNION SELECT * FROM articles --",
     "\\x00\u202e",
 )
+
+
+T = TypeVar("T")
+
+
+def _run_isolated(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on its own event loop in its own thread: another test's client (the
+    browser tests' Playwright) may keep a loop running in the main thread for the session."""
+    results: list[T] = []
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            results.append(asyncio.run(coroutine))
+        except BaseException as exc:  # handed back to the test thread below
+            errors.append(exc)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(timeout=300)
+    if errors:
+        raise errors[0]
+    if not results:
+        raise TimeoutError("the load did not finish within 300 s")
+    return results[0]
 
 
 def _free_port() -> int:
@@ -255,7 +281,7 @@ async def _load(url: str, n: int, concurrency: int) -> list[int]:
 def test_bounded_load_no_server_error_no_data_change(served: tuple[str, Path]) -> None:
     url, _ = served
     total = _total(url)
-    statuses = asyncio.run(_load(url, 1000, 50))
+    statuses = _run_isolated(_load(url, 1000, 50))
     assert len(statuses) == 1000
     assert all(status < 500 for status in statuses), sorted(set(statuses))
     assert statuses.count(200) >= 700
@@ -295,7 +321,7 @@ def test_server_ingests_while_readers_query(base_db: Path, tmp_path: Path) -> No
         for i in range(4)
     ]
     with serving(db, tmp_path) as url:
-        writes, reads = asyncio.run(_ingest_while_reading(url, [*articles, articles[0]], 200))
+        writes, reads = _run_isolated(_ingest_while_reading(url, [*articles, articles[0]], 200))
         assert all(status in (200, 201) for status in writes), writes
         assert sorted(writes) == [200, 201, 201, 201, 201]  # the repeated article is stored once
         assert all(status == 200 for status in reads), sorted(set(reads))
