@@ -34,6 +34,7 @@ from eventwatch.model import (
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
 
     from eventwatch.extract.resources import Resources
 
@@ -112,49 +113,19 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
             date = normalize_entity(ent, published=published)
             if date is not None and ent.label_ == "DATE" and (date.value or "")[:1].isdigit():
                 dates[ent.start] = date  # events take calendar dates; "now", "recently" don't date them
-        mentions.append(
-            Mention(
-                article_id=article.article_id,
-                mention_id=stable_id(article.article_id, ent.start_char, ent.end_char, ent.label_),
-                kind=ent.label_,
-                text=ent.text,
-                start=ent.start_char,
-                end=ent.end_char,
-                sentence=sentence_of.get(ent.start, 0),
-                actor=actor if ent.label_ not in ("DATE", "TIME", "CARDINAL") else None,
-                place=place,
-                date=date,
-            )
-        )
+        if ent.label_ in ("DATE", "TIME", "CARDINAL"):
+            actor = None
+        kind = ent.label_
+        mentions.append(mention_of(article, ent, kind, sentence_of, actor=actor, place=place, date=date))
     # places inside organisation names ("the Ohio Department of Development"): extra mentions,
     # overlapping their organisation; never an event's location
     for span in embedded_places(doc, place_of=lambda name: geocode(name, "GPE"), countries=countries):
         inner = geocode(span.text, "GPE")
-        mentions.append(
-            Mention(
-                article_id=article.article_id,
-                mention_id=stable_id(article.article_id, span.start_char, span.end_char, "GPE"),
-                kind="GPE",
-                text=span.text,
-                start=span.start_char,
-                end=span.end_char,
-                sentence=sentence_of.get(span.start, 0),
-                place=None if inner is None else replace(inner, text=span.text),
-            )
-        )
+        place = None if inner is None else replace(inner, text=span.text)
+        mentions.append(mention_of(article, span, "GPE", sentence_of, place=place))
     for span in reference_spans(doc):  # "now", "recently", "in the future": outside the NER's dates
-        mentions.append(
-            Mention(
-                article_id=article.article_id,
-                mention_id=stable_id(article.article_id, span.start_char, span.end_char, "DATE"),
-                kind="DATE",
-                text=span.text,
-                start=span.start_char,
-                end=span.end_char,
-                sentence=sentence_of.get(span.start, 0),
-                date=normalize_entity(span, published=published),
-            )
-        )
+        date = normalize_entity(span, published=published)
+        mentions.append(mention_of(article, span, "DATE", sentence_of, date=date))
     mentions.sort(key=lambda m: (m.start, m.end))
 
     events: list[Event] = []
@@ -199,6 +170,31 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
         events=tuple(events),
         quantities=tuple(quantities),
         relations=tuple(relations),
+    )
+
+
+def mention_of(
+    article: Article,
+    span: SpacySpan,
+    kind: str,
+    sentence_of: dict[int, int],
+    *,
+    actor: ActorRef | None = None,
+    place: Place | None = None,
+    date: DateValue | None = None,
+) -> Mention:
+    """The mention record of a span of the parsed article (its id depends on offsets and kind)."""
+    return Mention(
+        article_id=article.article_id,
+        mention_id=stable_id(article.article_id, span.start_char, span.end_char, kind),
+        kind=kind,
+        text=span.text,
+        start=span.start_char,
+        end=span.end_char,
+        sentence=sentence_of.get(span.start, 0),
+        actor=actor,
+        place=place,
+        date=date,
     )
 
 
