@@ -647,15 +647,7 @@ class Store:
         sql, params = self._event_query(flt, extra)
         out = []
         for row in self._dicts(sql, params):
-            info = ArticleInfo(
-                row["article_id"],
-                row["published"],
-                row["source"],
-                row["url"],
-                row["title"],
-                row["ingested_at"],
-            )
-            out.append((_event(row), info))
+            out.append((_event(row), _article_info(row)))
         return out
 
     def event_rows(self, flt: EventFilter = EventFilter()) -> list[dict[str, Any]]:
@@ -719,15 +711,7 @@ class Store:
         sql += " ORDER BY q.period_start NULLS LAST, q.article_id, q.position"
         out = []
         for row in self._dicts(sql, params):
-            info = ArticleInfo(
-                row["article_id"],
-                row["published"],
-                row["source"],
-                row["url"],
-                row["title"],
-                row["ingested_at"],
-            )
-            out.append((QUANTITY.unflatten(row), info))
+            out.append((QUANTITY.unflatten(row), _article_info(row)))
         return out
 
     def count_events(self, flt: EventFilter = EventFilter()) -> int:
@@ -869,6 +853,13 @@ def _corrupt_problem(path: Path, exc: Exception) -> str | None:
     if not any(cue in str(exc).lower() for cue in _CORRUPT_CUES):
         return None
     return f"database {path} is corrupted ({exc}); restore it from a backup, or ingest again into a new file"
+
+
+def _article_info(row: dict[str, Any]) -> ArticleInfo:
+    """The article fields a joined event or quantity row carries."""
+    return ArticleInfo(
+        row["article_id"], row["published"], row["source"], row["url"], row["title"], row["ingested_at"]
+    )
 
 
 def _event(row: dict[str, Any]) -> Event:
