@@ -198,15 +198,20 @@ def mention_of(
     )
 
 
-def _article_countries(doc: Doc, resources: Resources) -> list[str]:
-    """Countries the article is about, most mentioned first (GPE names and demonyms)."""
+def _country_mentions(doc: Doc, resources: Resources) -> Counter[str]:
+    """How often each country is named in the document's entities (names and demonyms)."""
     counts: Counter[str] = Counter()
     for ent in doc.ents:
         if ent.label_ in ("GPE", "NORP"):
             code = resources.actors.country_of(ent.text)
             if code:
                 counts[code] += 1
-    return [code for code, _ in counts.most_common()]
+    return counts
+
+
+def _article_countries(doc: Doc, resources: Resources) -> list[str]:
+    """Countries the article is about, most mentioned first (GPE names and demonyms)."""
+    return [code for code, _ in _country_mentions(doc, resources).most_common()]
 
 
 def _home_country(countries: list[str], doc: Doc, resources: Resources) -> str | None:
@@ -240,12 +245,7 @@ def _fill_implicit_targets(events: list[Event], doc: Doc, resources: Resources) 
     """Give an attack or threat with a known source but no target the article's main adversary of
     that source: the most mentioned country other than the source's own (coreference at the level
     of the article, marked by a target with no mention and a lower confidence)."""
-    countries = Counter[str]()
-    for ent in doc.ents:
-        if ent.label_ in ("GPE", "NORP"):
-            code = resources.actors.country_of(ent.text)
-            if code:
-                countries[code] += 1
+    countries = _country_mentions(doc, resources)  # after entity repair, unlike _article_countries
     filled: list[Event] = []
     for event in events:
         if (
