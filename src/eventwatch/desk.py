@@ -24,10 +24,11 @@ import json
 import re
 import statistics
 import threading
-from collections import Counter, defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -40,11 +41,13 @@ if TYPE_CHECKING:
     from eventwatch.resources.actors import ActorBase
     from eventwatch.resources.ontology import Ontology
     from eventwatch.store import ArticleInfo, EventFilter, Store
+    from eventwatch.store.aggregates import ActorTally, Cell, DyadDays
 
 JSON = dict[str, Any]
 
 MAX_LIMIT = 1000
 MAX_ARTICLES_PER_POST = 1000
+CACHED_RESULTS = 64  # per-filter results the desk keeps (a dashboard reload asks the same again)
 SERIES_BY: tuple[str, ...] = ("day", "week", "month")
 SERIES_GROUPS: tuple[str, ...] = ("plover_type", "quad_class", "country", "dyad")
 REVIEWABLE: tuple[str, ...] = (
@@ -380,29 +383,52 @@ def group_key(event: JSON, group: str) -> str:
     raise QueryError(f"unknown group {group!r}; valid: {', '.join(SERIES_GROUPS)}")
 
 
-def series_items(events: Sequence[JSON], *, by: str, group: str) -> list[JSON]:
-    """Events and mean Goldstein score per (period, key); periods are their first day (YYYY-MM-DD)."""
+def check_series(by: str, group: str) -> None:
     if by not in SERIES_BY:
         raise QueryError(f"unknown period {by!r}; valid: {', '.join(SERIES_BY)}")
     if group not in SERIES_GROUPS:
         raise QueryError(f"unknown group {group!r}; valid: {', '.join(SERIES_GROUPS)}")
-    cells: dict[tuple[str, str], list[float | None]] = defaultdict(list)
+
+
+def series_cells_of(events: Sequence[JSON], *, by: str, group: str) -> dict[tuple[str, str], Cell]:
+    """Events and Goldstein scores per (period, key) of ``events`` (``store.aggregates.series_cells``
+    counts the same in SQL)."""
+    from eventwatch.store.aggregates import Cell
+
+    check_series(by, group)
+    scores: dict[tuple[str, str], list[float]] = defaultdict(list)
+    cells: dict[tuple[str, str], Cell] = {}
     for event in events:
         day = event_day(event)
         if day is not None:
-            cells[(period_start(day, by).isoformat(), group_key(event, group))].append(event.get("goldstein"))
-    items = []
-    for (period, key), scores in sorted(cells.items()):
-        known = [s for s in scores if s is not None]
-        items.append(
-            {
-                "period": period,
-                "key": key,
-                "events": len(scores),
-                "goldstein_mean": round(statistics.fmean(known), 3) if known else None,
-            }
-        )
-    return items
+            key = (period_start(day, by).isoformat(), group_key(event, group))
+            cell = cells.setdefault(key, Cell())
+            cell.events += 1
+            if event.get("goldstein") is not None:
+                scores[key].append(float(event["goldstein"]))
+    with localcontext() as exact:
+        exact.prec = 80  # exact sums of doubles: a mean rounds as ``statistics.fmean`` did
+        for key, known in scores.items():
+            cells[key].scored = len(known)
+            cells[key].goldstein = sum((Decimal(x) for x in known), Decimal(0))
+    return cells
+
+
+def series_from_cells(cells: dict[tuple[str, str], Cell]) -> list[JSON]:
+    return [
+        {
+            "period": period,
+            "key": key,
+            "events": cell.events,
+            "goldstein_mean": round(float(cell.goldstein) / cell.scored, 3) if cell.scored else None,
+        }
+        for (period, key), cell in sorted(cells.items())
+    ]
+
+
+def series_items(events: Sequence[JSON], *, by: str, group: str) -> list[JSON]:
+    """Events and mean Goldstein score per (period, key); periods are their first day (YYYY-MM-DD)."""
+    return series_from_cells(series_cells_of(events, by=by, group=group))
 
 
 # --------------------------------------------------------------------------- signals
@@ -464,6 +490,238 @@ def surge_alerts(
     return alerts
 
 
+def view_order(event: JSON) -> tuple[str, str]:
+    """Where the store's order puts an event (the order the desk's loops met events in): the
+    machine's ``event_view.day`` (date start, else value padded, else published day; missing last),
+    then the event id. A reviewed event keeps its machine date in ``original``."""
+    original = event.get("original") or {}
+    record = (original["date"] if "date" in original else event.get("date")) or {}
+    value, start, published = record.get("value"), record.get("start"), event.get("published")
+    if start is not None:
+        day: str | None = start
+    elif value is not None:
+        day = value + "-01-01" if len(value) == 4 else value + "-01" if len(value) == 7 else value[:10]
+    else:
+        day = published[:10] if published is not None else None
+    return (day if day is not None else "\uffff", event["event_id"])
+
+
+def actor_tallies_of(events: Sequence[JSON]) -> dict[str, ActorTally]:
+    """``store.aggregates.actor_tallies`` over ``events`` (dicts with corrections applied)."""
+    from eventwatch.store.aggregates import ActorTally
+
+    out: dict[str, ActorTally] = {}
+    seen: dict[str, tuple[set[str], set[str], set[str]]] = {}
+    for event in events:
+        day, event_id = view_order(event)
+        for r, role in enumerate(("source", "target")):
+            for p, actor in enumerate(event[f"{role}_actors"]):
+                key = f"id:{actor['actor_id']}" if actor.get("actor_id") else f"name:{actor['name'].lower()}"
+                order = (day, event_id, r, p)
+                row = out.get(key)
+                if row is None or order < row.first:
+                    fields = {k: actor.get(k) for k in ("actor_id", "cameo_code", "country", "type")}
+                    if row is None:
+                        row = out[key] = ActorTally(
+                            **fields, events=0, as_source=0, as_target=0, first=order, names={}
+                        )
+                    else:
+                        row.actor_id, row.cameo_code = fields["actor_id"], fields["cameo_code"]
+                        row.country, row.type, row.first = fields["country"], fields["type"], order
+                uses, first = row.names.get(actor["name"], (0, order))
+                row.names[actor["name"]] = (uses + 1, min(first, order))
+                ids = seen.setdefault(key, (set(), set(), set()))
+                ids[0].add(event_id)
+                ids[1 + r].add(event_id)
+    for key, (every, sources, targets) in seen.items():
+        out[key].events, out[key].as_source, out[key].as_target = len(every), len(sources), len(targets)
+    return out
+
+
+def merge_actor_tallies(into: dict[str, ActorTally], more: dict[str, ActorTally]) -> dict[str, ActorTally]:
+    """Tallies of two disjoint sets of events as one."""
+    for key, row in more.items():
+        mine = into.get(key)
+        if mine is None:
+            into[key] = row
+            continue
+        if row.first < mine.first:
+            mine.actor_id, mine.cameo_code, mine.country, mine.type = (
+                row.actor_id, row.cameo_code, row.country, row.type,
+            )  # fmt: skip
+            mine.first = row.first
+        mine.events += row.events
+        mine.as_source += row.as_source
+        mine.as_target += row.as_target
+        for name, (uses, first) in row.names.items():
+            had, was = mine.names.get(name, (0, first))
+            mine.names[name] = (had + uses, min(was, first))
+    return into
+
+
+def actor_items(
+    tallies: dict[str, ActorTally], *, actors: ActorBase, q: str | None, limit: int
+) -> list[JSON]:
+    """Actors by number of events, with the actor base's name, aliases and memberships where the
+    id is known (else the name used most, the first met on a tie); ``q`` matches a name, an alias or
+    the id."""
+    items: list[JSON] = []
+    needle = q.lower().strip() if q else None
+    for row in tallies.values():
+        entry = actors.get(row.actor_id) if row.actor_id else None
+        most_used = min(row.names.items(), key=lambda kv: (-kv[1][0], kv[1][1]))[0]
+        name = entry.name if entry else most_used
+        aliases = list(entry.aliases) if entry else []
+        if needle and not (
+            needle in name.lower()
+            or any(needle in alias.lower() for alias in aliases)
+            or needle == (row.actor_id or "").lower()
+        ):
+            continue
+        items.append(
+            {
+                "name": name,
+                "actor_id": row.actor_id,
+                "cameo_code": row.cameo_code,
+                "country": row.country,
+                "type": row.type,
+                "events": row.events,
+                "as_source": row.as_source,
+                "as_target": row.as_target,
+                "aliases": aliases,
+                "memberships": [_plain(m) for m in entry.memberships] if entry else [],
+            }
+        )
+    items.sort(key=lambda a: (-int(a["events"]), str(a["name"]).lower()))
+    return items[:limit]
+
+
+def dyad_days_of(
+    events: Sequence[JSON], *, start: date, anchor: date, scored_from: date
+) -> dict[str, DyadDays]:
+    """``store.aggregates.dyad_days`` over ``events`` (dicts with corrections applied)."""
+    from eventwatch.store.aggregates import DyadDays
+
+    out: dict[str, DyadDays] = {}
+    for event in events:
+        day = event_day(event)
+        if day is None or day > anchor:
+            continue
+        order = view_order(event)
+        for key in ("*", dyad_of(event)):
+            if key is None:
+                continue
+            entry = out.get(key)
+            if entry is None:
+                entry = out[key] = DyadDays({}, {}, ("", "") if key == "*" else order)
+            entry.first_seen = min(entry.first_seen, order)
+            if day < start:
+                continue
+            entry.days[day] = entry.days.get(day, 0) + 1
+            if key != "*" and event.get("goldstein") is not None and day >= scored_from:
+                n, total = entry.scores.get(day, (0, 0.0))
+                entry.scores[day] = (n + 1, total + float(event["goldstein"]))
+    return out
+
+
+def merge_dyad_days(into: dict[str, DyadDays], more: dict[str, DyadDays]) -> dict[str, DyadDays]:
+    for key, entry in more.items():
+        mine = into.get(key)
+        if mine is None:
+            into[key] = entry
+            continue
+        mine.first_seen = min(mine.first_seen, entry.first_seen)
+        for day, n in entry.days.items():
+            mine.days[day] = mine.days.get(day, 0) + n
+        for day, (n, total) in entry.scores.items():
+            m, t = mine.scores.get(day, (0, 0.0))
+            mine.scores[day] = (m + n, t + total)
+    return into
+
+
+def signals_method(
+    *,
+    window: int = 14,
+    min_baseline: int = 7,
+    mad_floor: float = 0.5,
+    threshold: float = 3.5,
+    min_count: int = 2,
+) -> str:
+    return SIGNALS_METHOD.format(
+        window=window,
+        min_baseline=min_baseline,
+        mad_floor=mad_floor,
+        threshold=threshold,
+        min_count=min_count,
+    )
+
+
+def signals_from_counts(
+    counts: dict[str, DyadDays],
+    *,
+    days: int,
+    anchor: date,
+    covered_from: date,
+    window: int = 14,
+    min_baseline: int = 7,
+    mad_floor: float = 0.5,
+    threshold: float = 3.5,
+    min_count: int = 2,
+) -> JSON:
+    """``signals_of`` from daily counts per dyad (and "*") over at least the ``days + window`` days
+    up to ``anchor``."""
+    first = anchor - timedelta(days=days - 1)
+    dyads: list[JSON] = []
+    for dyad, entry in counts.items():
+        if dyad == "*":
+            continue
+        shown = sorted(d for d in entry.days if first <= d <= anchor)
+        if not shown:
+            continue
+        source, target = dyad.split("->", 1)
+        rows: list[JSON] = []
+        for day in shown:
+            n, total = entry.scores.get(day, (0, 0.0))
+            rows.append(
+                {
+                    "day": day.isoformat(),
+                    "events": entry.days[day],
+                    "goldstein_sum": round(total, 3),
+                    "conflict_cooperation": round(total / (10 * n), 3) if n else None,
+                }
+            )
+        dyads.append({"source": source, "target": target, "days": rows})
+    dyads.sort(key=lambda d: (-sum(r["events"] for r in d["days"]), d["source"], d["target"]))
+    alerts: list[JSON] = []
+    start = first - timedelta(days=window)
+    span = [start + timedelta(days=i) for i in range((anchor - start).days + 1)]
+    # The desk met the keys in this order; it breaks ties between alerts of the same day and score.
+    for key, entry in sorted(counts.items(), key=lambda kv: kv[1].first_seen):
+        per_day = entry.days
+        if not any(n >= min_count and first <= d <= anchor for d, n in per_day.items()):
+            continue  # no day it could be reported on has enough events
+        alerts += surge_alerts(
+            key,
+            [(d, per_day.get(d, 0)) for d in span],
+            covered_from=covered_from,
+            report_from=first,
+            window=window,
+            min_baseline=min_baseline,
+            mad_floor=mad_floor,
+            threshold=threshold,
+            min_count=min_count,
+        )
+    alerts.sort(key=lambda a: (a["day"], a["robust_z"]), reverse=True)
+    method = signals_method(
+        window=window,
+        min_baseline=min_baseline,
+        mad_floor=mad_floor,
+        threshold=threshold,
+        min_count=min_count,
+    )
+    return {"dyads": dyads, "alerts": alerts, "method": method}
+
+
 def signals_of(
     events: Sequence[JSON],
     *,
@@ -481,69 +739,27 @@ def signals_of(
     counts per dyad and in all (key "*")."""
     if days < 1 or days > 3660:
         raise QueryError(f"days must be between 1 and 3660, not {days}")
-    dated = [(d, e) for e in events if (d := event_day(e)) is not None]
-    method = SIGNALS_METHOD.format(
-        window=window,
-        min_baseline=min_baseline,
-        mad_floor=mad_floor,
-        threshold=threshold,
-        min_count=min_count,
-    )
-    if not dated:
-        return {"dyads": [], "alerts": [], "method": method}
-    anchor = anchor or max(d for d, _ in dated)
-    covered_from = covered_from or min(d for d, _ in dated)
+    known = [d for e in events if (d := event_day(e)) is not None]
+    options = {
+        "window": window,
+        "min_baseline": min_baseline,
+        "mad_floor": mad_floor,
+        "threshold": threshold,
+        "min_count": min_count,
+    }
+    if not known:
+        return {"dyads": [], "alerts": [], "method": signals_method(**options)}  # type: ignore[arg-type]
+    anchor = anchor or max(known)
+    covered_from = covered_from or min(known)
     first = anchor - timedelta(days=days - 1)
-    counts: dict[str, Counter[date]] = defaultdict(Counter)
-    scores: dict[str, dict[date, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for day, event in dated:
-        if day > anchor:
-            continue
-        counts["*"][day] += 1
-        dyad = dyad_of(event)
-        if dyad is not None:
-            counts[dyad][day] += 1
-            if event.get("goldstein") is not None and day >= first:
-                scores[dyad][day].append(float(event["goldstein"]))
-    dyads: list[JSON] = []
-    for dyad, per_day in counts.items():
-        if dyad == "*":
-            continue
-        shown = sorted(d for d in per_day if d >= first)
-        if not shown:
-            continue
-        source, target = dyad.split("->", 1)
-        rows: list[JSON] = []
-        for day in shown:
-            known = scores[dyad].get(day, [])
-            total = sum(known)
-            rows.append(
-                {
-                    "day": day.isoformat(),
-                    "events": per_day[day],
-                    "goldstein_sum": round(total, 3),
-                    "conflict_cooperation": round(total / (10 * len(known)), 3) if known else None,
-                }
-            )
-        dyads.append({"source": source, "target": target, "days": rows})
-    dyads.sort(key=lambda d: (-sum(r["events"] for r in d["days"]), d["source"], d["target"]))
-    alerts: list[JSON] = []
-    start = first - timedelta(days=window)
-    span = [start + timedelta(days=i) for i in range((anchor - start).days + 1)]
-    for key, per_day in counts.items():
-        alerts += surge_alerts(
-            key,
-            [(d, per_day.get(d, 0)) for d in span],
-            covered_from=covered_from,
-            report_from=first,
-            window=window,
-            min_baseline=min_baseline,
-            mad_floor=mad_floor,
-            threshold=threshold,
-            min_count=min_count,
-        )
-    alerts.sort(key=lambda a: (a["day"], a["robust_z"]), reverse=True)
-    return {"dyads": dyads, "alerts": alerts, "method": method}
+    counts = dyad_days_of(events, start=first - timedelta(days=window), anchor=anchor, scored_from=first)
+    return signals_from_counts(
+        counts,
+        days=days,
+        anchor=anchor,
+        covered_from=covered_from,
+        **options,  # type: ignore[arg-type]
+    )
 
 
 # --------------------------------------------------------------------------- the desk
@@ -577,6 +793,12 @@ class Desk:
         self._actors = actors
         self._ontology = ontology
         self._write_lock = threading.Lock()
+        # Results that depend on the whole database only (actor tallies, its first day): valid until
+        # the desk writes (the only writer: DuckDB lets one process write a file, and it is us).
+        self._whole_db: dict[str, tuple[int, Any]] = {}
+        self._version = 0  # grows with every write; a cached result is valid for its version
+        self._results: OrderedDict[tuple[Any, ...], tuple[int, JSON]] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     @classmethod
     @contextmanager
@@ -622,16 +844,53 @@ class Desk:
         return [apply_reviews(r, by_event.get(r["event_id"], [])) for r in rows]
 
     def _all(self, flt: EventFilter) -> list[JSON]:
-        """Every event that passes ``flt`` (no paging), reviewed, rejected ones dropped."""
+        """Every event that passes ``flt`` (no paging), reviewed, rejected ones dropped: the
+        reference the SQL aggregates are checked against (slow on a large database)."""
         flt = dataclasses.replace(flt, limit=None, offset=0, include_rejected=False)
         return [e for e in self._reviewed(self.store.event_rows(flt)) if not is_rejected(e)]
+
+    def _corrected(self, flt: EventFilter) -> list[JSON]:
+        """The events that pass ``flt`` and have a review, corrected, rejected ones dropped: the
+        part of an aggregate SQL leaves to Python."""
+        from eventwatch.store import aggregates
+
+        return [e for e in self._reviewed(aggregates.reviewed_rows(self.store, flt)) if not is_rejected(e)]
+
+    @staticmethod
+    def _whole(flt: EventFilter) -> EventFilter:
+        return dataclasses.replace(flt, limit=None, offset=0, include_rejected=False)
+
+    def _cached(self, key: tuple[Any, ...], compute: Callable[[], JSON]) -> JSON:
+        """``compute()``, kept for the next request with the same ``key`` until the desk writes: a
+        count or a series over a million events takes a second, and every dashboard load asks the
+        same first questions. The least recently used of ``CACHED_RESULTS`` results go first."""
+        with self._cache_lock:
+            hit = self._results.get(key)
+            if hit is not None and hit[0] == self._version:
+                self._results.move_to_end(key)
+                return hit[1]
+        version = self._version
+        value = compute()
+        with self._cache_lock:
+            if version == self._version:
+                self._results[key] = (version, value)
+                self._results.move_to_end(key)
+                while len(self._results) > CACHED_RESULTS:
+                    self._results.popitem(last=False)
+        return value
 
     def events(self, flt: EventFilter, *, limit: int = 50, cursor: str | None = None) -> JSON:
         """One page of events: ``items``, ``next_cursor`` (None on the last page) and ``total``."""
         offset = decode_cursor(cursor) if cursor else 0
+        check_limit(limit)
+        return self._cached(("events", flt, limit, offset), lambda: self._events(flt, limit, offset))
+
+    def _events(self, flt: EventFilter, limit: int, offset: int) -> JSON:
+        from eventwatch.store import aggregates
+
         page = dataclasses.replace(flt, limit=check_limit(limit), offset=offset)
-        items = self._reviewed(self.store.event_rows(page))
-        total = self.store.count_events(flt)
+        items = self._reviewed(aggregates.event_rows(self.store, page))
+        total = aggregates.count_events(self.store, flt)
         more = offset + len(items) < total
         return {
             "items": items,
@@ -639,16 +898,24 @@ class Desk:
             "total": total,
         }
 
+    def _row(self, event_id: str) -> JSON | None:
+        """One event as its article's report row (``Store.event_row``), read through a narrowed view."""
+        from eventwatch.store import EventFilter, aggregates
+
+        _, hits = self.store._fetch("SELECT article_id FROM events WHERE event_id = ?", [event_id])
+        if not hits:
+            return None
+        rows = aggregates.event_records(self.store, [event_id], flt=EventFilter(article_id=hits[0][0]))
+        return self._reviewed(rows)[0] if rows else None
+
     def event(self, event_id: str) -> JSON | None:
-        row = self.store.event_row(event_id)
-        return self._reviewed([row])[0] if row else None
+        return self._row(event_id)
 
     def event_detail(self, event_id: str) -> JSON | None:
         """The event, its article (with text) and the spans to mark in it."""
-        row = self.store.event_row(event_id)
-        if row is None:
+        event = self._row(event_id)
+        if event is None:
             return None
-        event = self._reviewed([row])[0]
         article = self.store.article(event["article_id"])
         if article is None:  # the schema's foreign key makes this unreachable
             return None
@@ -668,7 +935,7 @@ class Desk:
     def article(self, article_id: str) -> JSON | None:
         """An article with its events (reviewed, rejected ones flagged), mentions, quantities and
         relations."""
-        from eventwatch.store import EventFilter
+        from eventwatch.store import EventFilter, aggregates
 
         extraction = self.store.extraction(article_id)
         if extraction is None:
@@ -677,90 +944,101 @@ class Desk:
         record.pop("record", None)
         return {
             "article": record,
-            "events": self._reviewed(self.store.event_rows(EventFilter(article_id=article_id))),
+            "events": self._reviewed(aggregates.event_rows(self.store, EventFilter(article_id=article_id))),
             "mentions": [to_record(m) for m in extraction.mentions],
             "quantities": [to_record(q) for q in extraction.quantities],
             "relations": [to_record(r) for r in extraction.relations],
             "errors": list(extraction.errors),
         }
 
-    # -- aggregates
+    # -- aggregates: SQL counts the events without a review, Python the few with one
 
     def actors(self, *, q: str | None = None, limit: int = 100) -> JSON:
         """Actors by number of events (corrections counted), with the actor base's aliases and
         memberships where the actor id is known; ``q`` matches a name, an alias or the id."""
-        from eventwatch.store import EventFilter
+        from eventwatch.store import EventFilter, aggregates
 
         check_limit(limit)
-        table: dict[str, JSON] = {}
-        names: dict[str, Counter[str]] = defaultdict(Counter)
-        for event in self._all(EventFilter()):
-            for role in ("source", "target"):
-                for actor in event[f"{role}_actors"]:
-                    key = (
-                        f"id:{actor['actor_id']}"
-                        if actor.get("actor_id")
-                        else f"name:{actor['name'].lower()}"
-                    )
-                    row = table.setdefault(
-                        key,
-                        {
-                            "actor_id": actor.get("actor_id"),
-                            "cameo_code": actor.get("cameo_code"),
-                            "country": actor.get("country"),
-                            "type": actor.get("type"),
-                            "_events": set(),
-                            "as_source": set(),
-                            "as_target": set(),
-                        },
-                    )
-                    names[key][actor["name"]] += 1
-                    row["_events"].add(event["event_id"])
-                    row[f"as_{role}"].add(event["event_id"])
-        items = []
-        needle = q.lower().strip() if q else None
-        for key, row in table.items():
-            entry = self.actor_base.get(row["actor_id"]) if row["actor_id"] else None
-            name = entry.name if entry else names[key].most_common(1)[0][0]
-            aliases = list(entry.aliases) if entry else []
-            if needle and not (
-                needle in name.lower()
-                or any(needle in alias.lower() for alias in aliases)
-                or needle == (row["actor_id"] or "").lower()
-            ):
-                continue
-            items.append(
-                {
-                    "name": name,
-                    "actor_id": row["actor_id"],
-                    "cameo_code": row["cameo_code"],
-                    "country": row["country"],
-                    "type": row["type"],
-                    "events": len(row["_events"]),
-                    "as_source": len(row["as_source"]),
-                    "as_target": len(row["as_target"]),
-                    "aliases": aliases,
-                    "memberships": [_plain(m) for m in entry.memberships] if entry else [],
-                }
+        version, tallies = self._whole_db.get("actors", (-1, None))
+        if tallies is None or version != self._version:
+            version, flt = self._version, self._whole(EventFilter())
+            tallies = merge_actor_tallies(
+                aggregates.actor_tallies(self.store, flt), actor_tallies_of(self._corrected(flt))
             )
-        items.sort(key=lambda a: (-a["events"], a["name"].lower()))
-        return {"items": items[:limit]}
+            self._whole_db["actors"] = (version, tallies)
+        return {"items": actor_items(tallies, actors=self.actor_base, q=q, limit=limit)}
 
     def series(self, flt: EventFilter, *, by: str = "day", group: str = "plover_type") -> JSON:
-        return {"by": by, "group": group, "items": series_items(self._all(flt), by=by, group=group)}
+        check_series(by, group)
+        return self._cached(("series", flt, by, group), lambda: self._series(flt, by, group))
+
+    def _series(self, flt: EventFilter, by: str, group: str) -> JSON:
+        from eventwatch.store import aggregates
+
+        flt = self._whole(flt)
+        cells = aggregates.series_cells(self.store, flt, by=by, group=group)
+        for key, cell in series_cells_of(self._corrected(flt), by=by, group=group).items():
+            mine = cells.setdefault(key, type(cell)())
+            mine.events += cell.events
+            mine.scored += cell.scored
+            with localcontext() as exact:
+                exact.prec = 80
+                mine.goldstein += cell.goldstein
+        return {"by": by, "group": group, "items": series_from_cells(cells)}
 
     def signals(self, flt: EventFilter, *, days: int = 30) -> JSON:
-        from eventwatch.store import EventFilter
+        if days < 1 or days > 3660:
+            raise QueryError(f"days must be between 1 and 3660, not {days}")
+        return self._cached(("signals", flt, days), lambda: self._signals(flt, days))
 
-        events = self._all(flt)
-        everything = self._all(EventFilter()) if flt != EventFilter() else events
-        known = [d for e in everything if (d := event_day(e)) is not None]
-        return signals_of(events, days=days, covered_from=min(known) if known else None)
+    def _signals(self, flt: EventFilter, days: int) -> JSON:
+        from eventwatch.store import EventFilter, aggregates
 
-    def quantities(self, *, what: str | None = None) -> JSON:
+        flt = self._whole(flt)
+        corrected = self._corrected(flt)
+        known = [d for e in corrected if (d := event_day(e)) is not None]
+        low, high = aggregates.day_bounds(self.store, flt)
+        known += [d for d in (low, high) if d is not None]
+        if not known:
+            return {"dyads": [], "alerts": [], "method": signals_method()}
+        anchor = max(known)
+        version, covered_from = self._whole_db.get("first_day", (-1, None))
+        if covered_from is None or version != self._version:
+            version, every = self._version, self._whole(EventFilter())
+            first_days = [d for e in self._corrected(every) if (d := event_day(e)) is not None]
+            first_days += [d for d in aggregates.day_bounds(self.store, every)[:1] if d is not None]
+            covered_from = min(first_days or known)
+            self._whole_db["first_day"] = (version, covered_from)
+        first = anchor - timedelta(days=days - 1)
+        start = first - timedelta(days=14)
+        counts = merge_dyad_days(
+            aggregates.dyad_days(self.store, flt, start=start, anchor=anchor, scored_from=first),
+            dyad_days_of(corrected, start=start, anchor=anchor, scored_from=first),
+        )
+        return signals_from_counts(counts, days=days, anchor=anchor, covered_from=covered_from)
+
+    def quantities(
+        self,
+        *,
+        what: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | None = None,
+    ) -> JSON:
         """Reported counts (``what`` a case-insensitive part of the counted noun), in period order,
-        with their article's source and published date."""
-        pairs: list[tuple[Any, ArticleInfo]] = self.store.quantities_with_article(what)
+        with their article's source and published date; ``since``/``until`` (YYYY-MM-DD) bound the
+        day a count is plotted on (period end, else start, else published), ``limit`` keeps the
+        latest ones (a database of a million events reports tens of thousands)."""
+        from eventwatch.store import aggregates
+
+        for name, value in (("since", since), ("until", until)):
+            if value is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is None:
+                raise QueryError(f"{name}={value!r} is not a date in the form YYYY-MM-DD")
+        if limit is not None and limit < 1:
+            raise QueryError(f"limit must be 1 or more, not {limit}")
+        pairs: list[tuple[Any, ArticleInfo]] = aggregates.quantities(
+            self.store, what=what, since=since, until=until, limit=limit
+        )
         return {
             "items": [
                 {**to_record(quantity), "source": info.source, "published": info.published}
@@ -810,6 +1088,7 @@ class Desk:
                 pending.append(article)
             if pending:
                 self.store.write(list(self.extractor.extract(pending)))
+                self._version += 1
         events: list[JSON] = []
         for article in pending:
             events += self._reviewed(self.store.event_rows(EventFilter(article_id=article.article_id)))
@@ -842,4 +1121,5 @@ class Desk:
                 not_an_event=not_an_event,
                 note=note,
             )
+            self._version += 1
         return self.event(event_id)

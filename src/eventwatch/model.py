@@ -220,6 +220,54 @@ class Extraction:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One value a field takes in some of the reports of a fused event, and which articles give it."""
+
+    value: str
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """A field on which the reports of one fused event differ: every value given, and by whom."""
+
+    field: str  # fatalities, injured, date, location, plover_mode, acled_sub_event_type, ...
+    readings: tuple[Reading, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FusedEvent:
+    """One real event as several articles report it (``eventwatch.fusion``). ``fused_id`` is the
+    event id of the lead report, whose fields stand for the event; ``fatalities``/``injured`` are
+    the figures across reports (low = lowest, high = highest, best = the most conservative, as
+    ACLED does). ``article_ids`` are the independent articles whose reports were fused,
+    ``duplicate_ids`` their near-duplicate copies (stored, never coded); ``sources`` lists the
+    outlets of both, ``n_sources`` counts the distinct outlets of the independent ones only."""
+
+    fused_id: str
+    lead: Event
+    event_ids: tuple[str, ...]
+    article_ids: tuple[str, ...]
+    duplicate_ids: tuple[str, ...]
+    sources: tuple[str, ...]
+    n_sources: int
+    fatalities: Count | None
+    injured: Count | None
+    date_start: str | None  # the earliest day any report allows
+    date_end: str | None  # the latest day any report allows
+    disagreements: tuple[Disagreement, ...] = ()
+
+    @property
+    def n_reports(self) -> int:
+        return len(self.event_ids)
+
+    @property
+    def n_articles(self) -> int:
+        """Every article that reports it, syndicated copies included."""
+        return len(self.article_ids) + len(self.duplicate_ids)
+
+
 RECORD_KINDS: dict[type, str] = {
     Article: "article",
     Mention: "mention",

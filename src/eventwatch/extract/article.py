@@ -53,7 +53,7 @@ def published_date(article: Article) -> dt.date | None:
 
 def extract_article(doc: Doc, article: Article, resources: Resources) -> Extraction:
     from eventwatch.extract.dates import normalize_entity, reference_spans
-    from eventwatch.extract.quantities import extract_casualties, extract_quantities
+    from eventwatch.extract.quantities import sentence_counts
 
     published = published_date(article)
     published_value = (
@@ -79,9 +79,15 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
     outlet_country = resources.gazetteer.country_of_source(outlet)
     geo_countries = countries + [c for c in (outlet_country,) if c is not None and c not in countries]
 
+    geocoded: dict[tuple[str, str], Place | None] = {}
+
     def geocode(name: str, label: str) -> Place | None:
-        gazetteer = resources.gazetteer
-        return gazetteer.resolve(name, context_countries=geo_countries, kind=label, names=place_names)
+        """One answer per name and label in an article: the gazetteer weighs the same evidence each time."""
+        if (name, label) not in geocoded:
+            geocoded[name, label] = resources.gazetteer.resolve(
+                name, context_countries=geo_countries, kind=label, names=place_names
+            )
+        return geocoded[name, label]
 
     resolver = ParticipantResolver(
         doc,
@@ -131,8 +137,11 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
     events: list[Event] = []
     quantities: list[Quantity] = []
     relations: list[Relation] = []
+    ents_of = _sentence_ents(doc, sentences)
     for n, sent in enumerate(sentences):
-        killed, injured = extract_casualties(sent)
+        killed, injured, sentence_quantities = sentence_counts(
+            sent, article_id=article.article_id, sentence_index=n, published=published, ents=ents_of[n]
+        )
         ctx = SentenceContext(
             article_id=article.article_id,
             index=n,
@@ -145,9 +154,7 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
         events.extend(
             events_in_sentence(ctx, resources=resources, resolver=resolver, attributions=attributions)
         )
-        for quantity in extract_quantities(
-            sent, article_id=article.article_id, sentence_index=n, published=published
-        ):
+        for quantity in sentence_quantities:
             root = doc.char_span(quantity.evidence.start, quantity.evidence.end, alignment_mode="expand")
             attribution = (
                 attributions.for_event(root.root, root.root) if root is not None else quantity.attribution
@@ -171,6 +178,19 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
         quantities=tuple(quantities),
         relations=tuple(relations),
     )
+
+
+def _sentence_ents(doc: Doc, sentences: list[SpacySpan]) -> list[list[SpacySpan]]:
+    """Each sentence's entities (what ``sent.ents`` gives), from one pass over ``doc.ents``."""
+    out: list[list[SpacySpan]] = [[] for _ in sentences]
+    ends = [sent.end for sent in sentences]
+    k = 0
+    for ent in doc.ents:
+        while k < len(sentences) and ends[k] <= ent.start:
+            k += 1
+        if k < len(sentences) and sentences[k].start <= ent.start and ent.end <= ends[k]:
+            out[k].append(ent)
+    return out
 
 
 def mention_of(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from eventwatch.extract.modality import BACKGROUND_PREPS
 from eventwatch.model import AUTHOR, ActorRef, Attribution, AttributionKind, Speaker
+from eventwatch.nlp import doc_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -176,7 +177,7 @@ class AttributionFinder:
         return tuple(found)
 
     def _find_quotes(self) -> list[Quote]:
-        text = self.doc.text
+        text = doc_text(self.doc)
         quotes: list[Quote] = []
         for opening, closing in QUOTE_PAIRS:
             if opening == closing:

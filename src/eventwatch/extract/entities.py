@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from eventwatch.model import Place
+from eventwatch.nlp import doc_text
 from eventwatch.resources.gazetteer import name_key
 
 if TYPE_CHECKING:
@@ -359,7 +360,7 @@ def _bare(text: str) -> str:
 
 def _datelines(doc: Doc, ents: Sequence[SpacySpan]) -> Iterable[SpacySpan]:
     """GPE spans for the place names of an all-capital dateline near the top of the article."""
-    text = doc.text
+    text = doc_text(doc)
     if not text[:MAX_DATELINE_OFFSET].strip() or sum(c.isupper() for c in text) > 0.5 * len(text):
         return  # all-capital text is restored by the casing stage, not read as datelines
     ruler = {i for e in ents if e.ent_id_ for i in range(e.start, e.end)}

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from eventwatch.extract.modality import modality_of
 from eventwatch.extract.triggers import TriggerMatch, find_triggers
 from eventwatch.model import ActorRef, Count, DateValue, Event, Modality, Place, Span, stable_id
+from eventwatch.nlp import doc_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
@@ -243,7 +244,8 @@ def _merge_same_happening(
         if same_kind or threat:
             clash = ARMED_CLASH in ((outer.acled_event_type, outer.acled_sub_event_type),
                                     (event.acled_event_type, event.acled_sub_event_type))  # fmt: skip
-            merged[head.i] = _recode_acled(_absorb(outer, event, text=token.doc.text), resources, clash=clash)
+            absorbed = _absorb(outer, event, text=doc_text(token.doc))
+            merged[head.i] = _recode_acled(absorbed, resources, clash=clash)
             dropped.add(token.i)
     for token, event in built:
         if token.i not in dropped and _purpose_of_another(token, event, merged):
@@ -760,7 +762,7 @@ def _evidence(sent: SpacySpan, trigger: Span, actors: list[ActorRef]) -> Span:
     starts = [trigger.start] + [a.mention.start for a in actors if a.mention and _inside(a.mention, sent)]
     ends = [trigger.end] + [a.mention.end for a in actors if a.mention and _inside(a.mention, sent)]
     start, end = min(starts), max(ends)
-    text = sent.doc.text[start:end]
+    text = doc_text(sent.doc)[start:end]
     return Span(text=text, start=start, end=end)
 
 

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from eventwatch.model import Bound, Count, DateValue, Period, Quantity, stable_id
 from eventwatch.model import Span as TextSpan
+from eventwatch.nlp import doc_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -428,7 +429,7 @@ def _phrases(sent: Span) -> list[_Phrase]:
         unit, first, last = _take_currency(sent, first, last)
         k += 1
         start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
-        text = doc.text[start:end]
+        text = doc_text(doc)[start:end]
         body = text if unit is None else _strip_currency(text)
         amount = _parse_amount(body)
         if amount is None:
@@ -630,7 +631,7 @@ def _stated_casualties(sent: Span) -> list[tuple[Kind | Literal["both"], Count, 
                 continue  # "no other injuries" says nothing about how many there were
             end = noun.idx + len(noun.text)
             out.append(
-                (_ZERO_NOUNS[noun.lemma_.lower()], Count(0, 0, 0, doc.text[tok.idx : end]), tok.idx, end)
+                (_ZERO_NOUNS[noun.lemma_.lower()], Count(0, 0, 0, doc_text(doc)[tok.idx : end]), tok.idx, end)
             )
             continue
         subject: Token | None = None
@@ -654,7 +655,7 @@ def _stated_casualties(sent: Span) -> list[tuple[Kind | Literal["both"], Count, 
         ):
             continue  # "a gunman killed ...": the subject is the killer
         end = subject.idx + len(subject.text)
-        out.append((kind, Count(value, value, value, doc.text[start:end]), start, end))
+        out.append((kind, Count(value, value, value, doc_text(doc)[start:end]), start, end))
     return out
 
 
@@ -725,7 +726,7 @@ def _sum_conjoined(found: list[_Casualty]) -> list[CountSpan]:
         assert last_phrase is not None  # grouped members all come from phrases
         noun = _noun_of(last_phrase.anchor)
         end = max(last_phrase.end, noun.idx + len(noun.text))  # "3 fighters and 2 civilians"
-        text = last_phrase.anchor.doc.text[first.start : end]
+        text = doc_text(last_phrase.anchor.doc)[first.start : end]
 
         def total(values: list[int | None]) -> int | None:
             return None if any(v is None for v in values) else sum(v for v in values if v is not None)
@@ -900,11 +901,15 @@ class _DatePiece:
 
 
 def _date_pieces(
-    sent: Span, counts: set[int], normalize: Normalizer, published: datetime.date | None
+    sent: Span,
+    counts: set[int],
+    normalize: Normalizer,
+    published: datetime.date | None,
+    ents: Sequence[Span],
 ) -> list[_DatePiece]:
     """The sentence's DATE entities, split where the model swallowed a count ("June to 75")."""
     pieces: list[_DatePiece] = []
-    for ent in sent.ents:
+    for ent in ents:
         if ent.label_ != "DATE":
             continue
         run: list[int] = []
@@ -918,7 +923,7 @@ def _date_pieces(
                 run.pop()
             if run and not _modifies_noun(sent, run):
                 doc = sent.doc
-                text = doc.text[doc[run[0]].idx : doc[run[-1]].idx + len(doc[run[-1]].text)]
+                text = doc_text(doc)[doc[run[0]].idx : doc[run[-1]].idx + len(doc[run[-1]].text)]
                 value = normalize(text, published=published)
                 if value is not None and value.start is not None:
                     pieces.append(_DatePiece(run[0], run[-1], value))
@@ -1016,11 +1021,61 @@ def extract_quantities(
     a number whose noun is not a kind of event, munition or group the lexicon knows (precision
     first). ``normalize`` reads a DATE entity (default: ``eventwatch.extract.dates.normalize_date``).
     """
-    norm: Normalizer = normalize or _default_normalize
     phrases = _phrases(sent)
-    casualty_anchors = {c.phrase.first for c in _casualties(sent, phrases) if c.phrase is not None}
+    return _quantities(
+        sent,
+        phrases,
+        _casualties(sent, phrases),
+        article_id=article_id,
+        sentence_index=sentence_index,
+        published=published,
+        normalize=normalize,
+        ents=sent.ents,
+    )
+
+
+def sentence_counts(
+    sent: Span,
+    *,
+    article_id: str,
+    sentence_index: int,
+    published: datetime.date | None,
+    ents: Sequence[Span],
+    normalize: Normalizer | None = None,
+) -> tuple[CountSpan | None, CountSpan | None, list[Quantity]]:
+    """``extract_casualties`` and ``extract_quantities`` of one sentence at once, reading its count
+    phrases once; ``ents`` are the sentence's entities (``sent.ents`` rebuilds every entity of
+    the document at each call)."""
+    phrases = _phrases(sent)
+    found = _casualties(sent, phrases)
+    quantities = _quantities(
+        sent,
+        phrases,
+        found,
+        article_id=article_id,
+        sentence_index=sentence_index,
+        published=published,
+        normalize=normalize,
+        ents=ents,
+    )
+    return _pick(found, "killed"), _pick(found, "injured"), quantities
+
+
+def _quantities(
+    sent: Span,
+    phrases: list[_Phrase],
+    casualties: list[_Casualty],
+    *,
+    article_id: str,
+    sentence_index: int,
+    published: datetime.date | None,
+    normalize: Normalizer | None,
+    ents: Sequence[Span],
+) -> list[Quantity]:
+    norm: Normalizer = normalize or _default_normalize
+    casualty_anchors = {c.phrase.first for c in casualties if c.phrase is not None}
     count_tokens = {i for p in phrases for i in range(p.first, p.last + 1)}
-    pieces = _date_pieces(sent, count_tokens, norm, published)
+    pieces = _date_pieces(sent, count_tokens, norm, published, ents)
     periods = _assign_periods(phrases, pieces)
     doc = sent.doc
     out: list[Quantity] = []
@@ -1051,7 +1106,7 @@ def extract_quantities(
                 bound=bound,
                 unit=phrase.unit,
                 period=period,
-                evidence=TextSpan(text=doc.text[start:end], start=start, end=end),
+                evidence=TextSpan(text=doc_text(doc)[start:end], start=start, end=end),
                 sentence=sentence_index,
             )
         )

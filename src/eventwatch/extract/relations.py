@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from eventwatch.model import AUTHOR, ActorRef, Attribution, Event, Relation, RelationType, Span, stable_id
+from eventwatch.nlp import doc_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
@@ -51,7 +52,7 @@ def relations_in_sentence(
             type=kind,
             subject=subject,
             object=obj,
-            evidence=Span(text=sent.doc.text[start:end], start=start, end=end),
+            evidence=Span(text=doc_text(sent.doc)[start:end], start=start, end=end),
             sentence=index,
             attribution=attribution,
         )

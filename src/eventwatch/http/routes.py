@@ -65,6 +65,9 @@ def event_filter(
         str | None, Query(description="Text in the evidence or an actor's name", max_length=500)
     ] = None,
     include_rejected: Annotated[bool, Query(description="Also events reviewed as not an event")] = False,
+    reports: Annotated[
+        bool, Query(description="Every article's own report, not one row per fused event")
+    ] = False,
 ) -> EventFilter:
     return EventFilter(
         plover_type=plover_type,
@@ -75,6 +78,7 @@ def event_filter(
         modality=modality,
         text=q,
         include_rejected=include_rejected,
+        reports=reports,
     )
 
 
@@ -135,9 +139,13 @@ def get_series(
 
 @router.get("/quantities", summary="Reported counts over periods", response_model=Items)
 def list_quantities(
-    desk: DeskDep, what: Annotated[str | None, Query(max_length=200)] = None
+    desk: DeskDep,
+    what: Annotated[str | None, Query(max_length=200)] = None,
+    since: Annotated[str | None, Query(description="YYYY-MM-DD: counts plotted on or after")] = None,
+    until: Annotated[str | None, Query(description="YYYY-MM-DD: counts plotted on or before")] = None,
+    limit: Annotated[int | None, Query(ge=1, le=100_000, description="Only the latest counts")] = None,
 ) -> dict[str, Any]:
-    return desk.quantities(what=what)
+    return desk.quantities(what=what, since=since, until=until, limit=limit)
 
 
 @router.get(

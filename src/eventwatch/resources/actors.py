@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from eventwatch.errors import ResourceError
 from eventwatch.model import ActorRef
@@ -81,7 +81,19 @@ class Role:
 
 # -- normalisation -------------------------------------------------------------------------------
 
+_MEMO_SIZE = 1 << 16
+_T = TypeVar("_T")
 
+
+def _remember(memo: dict[str, _T], key: str, value: _T) -> _T:
+    """Keep ``value`` for ``key``; a full memo starts over, so a long run's memory stays bounded."""
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """The case-preserving lookup form: apostrophes, hyphens, dots, diacritics and spaces unified;
     a leading "the " and a trailing possessive dropped."""
@@ -435,6 +447,10 @@ class ActorBase:
         self._exact: dict[str, str] = {}  # short all-caps acronyms: case matters ("KH", "US")
         self._folded: dict[str, str] = {}  # everything else, lower-cased
         self._states: dict[str, ActorEntry] = {}
+        # The base never changes once built: answers are kept per text (bounded: cleared when full).
+        self._lookups: dict[str, ActorEntry | None] = {}
+        self._countries_of: dict[str, str | None] = {}
+        self._resolved: dict[str, ActorRef | None] = {}
         for entry in self.entries:
             if entry.actor_id in self._by_id:
                 raise ResourceError(f"{source}: actor {entry.actor_id!r}: duplicate id")
@@ -479,6 +495,11 @@ class ActorBase:
 
     def lookup(self, text: str) -> ActorEntry | None:
         """The actor one of whose aliases ``text`` is, after normalisation."""
+        if text in self._lookups:
+            return self._lookups[text]
+        return _remember(self._lookups, text, self._lookup(text))
+
+    def _lookup(self, text: str) -> ActorEntry | None:
         key = fold(text)
         if not key:
             return None
@@ -487,6 +508,11 @@ class ActorBase:
 
     def country_of(self, text: str) -> str | None:
         """ISO alpha-3 of a country name or a (capitalised) demonym: "Iraqis", "the U.S." ..."""
+        if text in self._countries_of:
+            return self._countries_of[text]
+        return _remember(self._countries_of, text, self._country_of(text))
+
+    def _country_of(self, text: str) -> str | None:
         entry = self.lookup(text)
         if entry is not None:
             return entry.country if entry.type == "state" else None
@@ -511,6 +537,11 @@ class ActorBase:
     def resolve(self, text: str) -> ActorRef | None:
         """An ``ActorRef`` for a noun phrase: a known actor, country + role, a bare role or a
         country; a title before a known name ("Israeli Minister Zeev Elkin") gives the name."""
+        if text in self._resolved:
+            return self._resolved[text]
+        return _remember(self._resolved, text, self._resolve(text))
+
+    def _resolve(self, text: str) -> ActorRef | None:
         phrase = " ".join(text.split()).strip(_EDGE_PUNCT)
         lowered = phrase.lower()
         for det in _DETERMINERS:

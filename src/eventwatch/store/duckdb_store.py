@@ -17,6 +17,12 @@ records, when its ``content_hash`` is already stored (the same article again), o
 ``article_id`` is stored with a different hash (another version of the article): stored records are
 never replaced, so a re-run is idempotent; the second case is reported in ``WriteResult.conflicts``
 so callers can warn. Any failure rolls the whole batch back and raises ``StoreError``.
+
+Copies and fusion (``store/fusion.py``, migration 004). In the same transaction, an added article
+that is a near-duplicate of a stored one (or of an earlier one in the batch) is stored with its
+link in ``article_duplicates`` but without its records, and the batch's events are fused with the
+stored reports of the same real events (``event_fusion``: report -> fused event, ``fused_events``:
+figures across reports). Queries return fused events unless ``EventFilter.reports``.
 """
 
 from __future__ import annotations
@@ -40,10 +46,14 @@ from eventwatch.model import (
     PLOVER_TYPES,
     ActorRef,
     Article,
+    Count,
+    Disagreement,
     Event,
     Extraction,
+    FusedEvent,
     Mention,
     Quantity,
+    Reading,
     Relation,
     to_record,
 )
@@ -234,6 +244,12 @@ def table_columns(table: str) -> dict[str, str]:
     return {**TABLE_CODEC[table].sql_types(), **TABLE_EXTRA[table]}
 
 
+def record_codec(table: str) -> _Codec:
+    """The codec of ``table``'s record (``names``, ``sql_types``, ``flatten``, ``unflatten``), for
+    outputs that keep the tables' column layout outside DuckDB (the batch engine's Parquet)."""
+    return TABLE_CODEC[table]
+
+
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -248,7 +264,12 @@ class EventFilter:
     of the location; ``since``/``until`` (YYYY-MM-DD, inclusive) bound the event's day: its date's
     start, else its value, else the article's published date. ``text`` is a case-insensitive
     substring of the evidence text or of an actor's name. ``include_rejected=False`` drops events a
-    reviewer's latest review marks "not an event"; ``descending`` sorts latest day first."""
+    reviewer's latest review marks "not an event"; ``descending`` sorts latest day first.
+
+    By default a query returns fused events (``eventwatch.fusion``): one row per real event, the
+    lead report's fields with the figures across its reports; every filter applies to that row.
+    ``reports=True`` returns every per-report event instead, and so does ``article_id`` (an
+    article's own reports). A fused event's review is its lead report's."""
 
     plover_type: str | None = None
     actor: str | None = None
@@ -262,6 +283,7 @@ class EventFilter:
     text: str | None = None
     include_rejected: bool = True
     descending: bool = False
+    reports: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +298,7 @@ class WriteResult:
     quantities: int
     relations: int
     conflicts: tuple[str, ...] = ()
+    duplicates: tuple[str, ...] = ()  # added articles that copy another: stored, their records not
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,6 +346,11 @@ def _where(flt: EventFilter) -> tuple[str, list[Any]]:
         sql += " OFFSET ?"
         params.append(flt.offset)
     return sql, params
+
+
+def fused_only(flt: EventFilter) -> bool:
+    """Whether ``flt`` asks for fused events (the default) rather than per-report ones."""
+    return not flt.reports and flt.article_id is None
 
 
 # The latest review of an event says whether it is "not an event" (later reviews can undo it).
@@ -373,6 +401,11 @@ def _conditions(flt: EventFilter) -> tuple[str, list[Any]]:
         params += [flt.text] * 2
     if not flt.include_rejected:
         clauses.append(f"NOT {_REJECTED}")
+    if fused_only(flt):  # leads of fused events, and events not fused at all (bulk-loaded rows)
+        clauses.append(
+            "NOT EXISTS (SELECT 1 FROM event_fusion fx WHERE fx.event_id = v.event_id "
+            "AND fx.fused_id <> v.event_id)"
+        )
     return ((" WHERE " + " AND ".join(clauses)) if clauses else ""), params
 
 
@@ -508,6 +541,12 @@ class Store:
                     "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
                 )
                 con.execute(sql)
+                if version == 4:  # fuse and index what the database already held
+                    from eventwatch.store.fusion import backfill
+
+                    backfill(self)
+                    while self._views:
+                        con.unregister(self._views.pop())
                 con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, self._clock()])
                 con.commit()
             except self._error as exc:
@@ -520,13 +559,22 @@ class Store:
 
     # -- writing
 
-    def write(self, extractions: Sequence[Extraction]) -> WriteResult:
-        """Store a batch in one transaction; see the module docstring for what is skipped."""
+    def write(
+        self,
+        extractions: Sequence[Extraction],
+        *,
+        also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    ) -> WriteResult:
+        """Store a batch in one transaction; see the module docstring for what is skipped.
+        ``also`` runs in the same transaction, after the batch (``store.feeds`` marks feed items
+        done with the articles they led to): both are committed, or neither."""
         with self._lock:
             con = self.con
             con.begin()
             try:
                 result = self._write(list(extractions))
+                if also is not None:
+                    also(con)
                 con.commit()
             except Exception as exc:
                 con.rollback()
@@ -559,6 +607,7 @@ class Store:
         skipped = 0
         conflicts: list[str] = []
         now = self._clock()
+        new: list[Extraction] = []
         for extraction, content_hash in zip(batch, hashes, strict=True):
             article = extraction.article
             if content_hash in known_hashes or article.article_id in known_ids:
@@ -569,14 +618,22 @@ class Store:
             known_hashes.add(content_hash)
             known_ids.add(article.article_id)
             _check_article_ids(extraction)
+            new.append(extraction)
+        from eventwatch.store.fusion import find_duplicates, refuse
+
+        copies = find_duplicates(self, [x.article for x in new])
+        for extraction in new:
+            article = extraction.article
             rows["articles"].append(
                 {
                     **ARTICLE.flatten(article),
-                    "content_hash": content_hash,
+                    "content_hash": article.content_hash,
                     "extraction_errors": list(extraction.errors),
                     "ingested_at": now,
                 }
             )
+            if article.article_id in copies:
+                continue  # a copy of a stored article: known, never coded twice
             for table, codec, items in (
                 ("mentions", MENTION, extraction.mentions),
                 ("events", EVENT, extraction.events),
@@ -592,6 +649,11 @@ class Store:
                     )
         for table in ("articles", "mentions", "events", "event_actors", "quantities", "relations"):
             self._insert(table, rows[table])
+        refuse(
+            self,
+            [r["event_id"] for r in rows["events"]],
+            articles=sorted({original for original, _ in copies.values()}),
+        )
         return WriteResult(
             articles_added=len(rows["articles"]),
             articles_skipped=skipped,
@@ -600,10 +662,15 @@ class Store:
             quantities=len(rows["quantities"]),
             relations=len(rows["relations"]),
             conflicts=tuple(conflicts),
+            duplicates=tuple(sorted(copies)),
         )
 
     def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
-        """Insert through an Arrow table: one statement per table, not one per row."""
+        """Insert a record table's rows through an Arrow table: one statement, not one per row."""
+        self._insert_rows(table, table_columns(table), rows)
+
+    def _insert_rows(self, table: str, columns: dict[str, str], rows: list[dict[str, Any]]) -> None:
+        """Insert ``rows`` (dicts with every key of ``columns``: name -> DuckDB type) into ``table``."""
         if not rows:
             return
         import pyarrow as pa
@@ -615,8 +682,9 @@ class Store:
             "BOOLEAN": pa.bool_(),
             "VARCHAR[]": pa.list_(pa.string()),
             "TIMESTAMP": pa.timestamp("us"),
+            "INTEGER": pa.int32(),
+            "DATE": pa.date32(),
         }
-        columns = table_columns(table)
         data = pa.table(
             {name: pa.array([r[name] for r in rows], type=arrow_types[sql]) for name, sql in columns.items()}
         )
@@ -625,6 +693,30 @@ class Store:
         self._views.append(view)  # unregistered by ``write`` once the transaction is over
         self.con.execute(f"INSERT INTO {_q(table)} BY NAME SELECT * FROM {_q(view)}")
 
+    def rebuild_fusion(self) -> int:
+        """Index every stored article's band buckets again (copy links stay as they are) and fuse
+        every stored event again, from scratch, in chunks: for rows bulk-loaded around ``write``,
+        which keeps both up to date itself (until then such events count as their own fused event).
+        Returns the number of fused events."""
+        from eventwatch.store.fusion import backfill
+
+        with self._lock:
+            con = self.con
+            con.begin()
+            try:
+                for table in ("event_fusion", "fused_events", "article_minhash"):
+                    con.execute(f"DELETE FROM {table}")
+                backfill(self)
+                con.commit()
+            except BaseException:
+                con.rollback()
+                raise
+            finally:
+                while self._views:
+                    con.unregister(self._views.pop())
+        _, rows = self._fetch("SELECT count(*) FROM fused_events")
+        return int(rows[0][0])
+
     def has_article(self, content_hash: str) -> bool:
         _, rows = self._fetch("SELECT count(*) FROM articles WHERE content_hash = ?", [content_hash])
         return bool(rows[0][0])
@@ -632,43 +724,109 @@ class Store:
     # -- reading
 
     def _event_query(self, flt: EventFilter, extra: str = "") -> tuple[str, list[Any]]:
+        """Events (``event_view v``) with their fused event's figures as ``fe_*`` columns (null for a
+        report that does not lead one) and ``ef_fused_id``, the fused event a report belongs to."""
         tail, params = _where(flt)
         cols = ", ".join(f"v.{_q(c)}" for c in EVENT.names)
-        return f"SELECT {cols}, v.source_actors, v.target_actors{extra} FROM event_view v{tail}", params
+        fused = ", ".join(f"fe.{_q(c)} AS {_q('fe_' + c)}" for c in _FUSED_EXTRA)
+        return (
+            f"SELECT {cols}, v.source_actors, v.target_actors{extra}, ef.fused_id AS ef_fused_id, {fused} "
+            "FROM event_view v LEFT JOIN event_fusion ef ON ef.event_id = v.event_id "
+            f"LEFT JOIN fused_events fe ON fe.fused_id = v.event_id{tail}",
+            params,
+        )
+
+    def _event_rows(
+        self, flt: EventFilter, extra: str = ""
+    ) -> list[tuple[Event, FusedEvent | None, dict[str, Any]]]:
+        """(event, its fused event where it leads one, the raw row); with a fused filter the event
+        carries the fused figures (fatalities, injured)."""
+        sql, params = self._event_query(flt, extra)
+        out = []
+        fused_rows = fused_only(flt)
+        for row in self._dicts(sql, params):
+            event = _event(row)
+            fused = _fused_event(event, row) if row["fe_n_reports"] is not None else None
+            if fused_rows and fused is not None:
+                event = dataclasses.replace(event, fatalities=fused.fatalities, injured=fused.injured)
+            out.append((event, fused, row))
+        return out
 
     def events(self, flt: EventFilter = EventFilter()) -> list[Event]:
-        """Events that pass ``flt``, ordered by day then event_id."""
-        sql, params = self._event_query(flt)
-        return [_event(row) for row in self._dicts(sql, params)]
+        """Events that pass ``flt``, ordered by day then event_id: fused events (with the figures
+        across their reports) unless ``flt.reports``."""
+        return [event for event, _, _ in self._event_rows(flt)]
+
+    def fused_events(self, flt: EventFilter = EventFilter()) -> list[FusedEvent]:
+        """The fused events that pass ``flt`` (``reports`` ignored), in the order of ``events``;
+        ``lead`` keeps the lead report's own figures."""
+        flt = dataclasses.replace(flt, reports=False, article_id=None)
+        return [fused for _, fused, _ in self._event_rows(flt) if fused is not None]
+
+    def near_duplicates(self, articles: Sequence[Article]) -> dict[str, tuple[str, float]]:
+        """Which of ``articles`` (not yet stored) ``write`` would store as copies, and of what:
+        {article_id: (original_id, similarity)}. Nothing is written: callers skip extracting them."""
+        from eventwatch.store.fusion import copies_of
+
+        return copies_of(self, articles)[0]
+
+    def duplicates(self) -> list[tuple[str, str, float]]:
+        """Stored near-duplicate articles: (article_id, original_id, similarity), by article_id."""
+        _, rows = self._fetch(
+            "SELECT article_id, original_id, similarity FROM article_duplicates ORDER BY article_id"
+        )
+        return [(r[0], r[1], float(r[2])) for r in rows]
 
     def events_with_article(self, flt: EventFilter = EventFilter()) -> list[tuple[Event, ArticleInfo]]:
         """Events with the article fields exports need, in the order of ``events``."""
         extra = ", v.published, v.source, v.url, v.title, v.ingested_at"
-        sql, params = self._event_query(flt, extra)
-        out = []
-        for row in self._dicts(sql, params):
-            out.append((_event(row), _article_info(row)))
-        return out
+        return [(event, _article_info(row)) for event, _, row in self._event_rows(flt, extra)]
 
-    def event_rows(self, flt: EventFilter = EventFilter()) -> list[dict[str, Any]]:
-        """The contract's JSON records of the events, plus the article's published, source, url, title."""
+    def events_with_fusion(
+        self, flt: EventFilter = EventFilter()
+    ) -> list[tuple[Event, ArticleInfo, FusedEvent | None]]:
+        """``events_with_article`` plus, for a fused row, its fused event (None for report rows)."""
+        extra = ", v.published, v.source, v.url, v.title, v.ingested_at"
+        fused_rows = fused_only(flt)
         return [
-            {
-                **to_record(event),
-                "published": info.published,
-                "source": info.source,
-                "url": info.url,
-                "title": info.title,
-            }
-            for event, info in self.events_with_article(flt)
+            (event, _article_info(row), fused if fused_rows else None)
+            for event, fused, row in self._event_rows(flt, extra)
         ]
 
+    def event_rows(self, flt: EventFilter = EventFilter()) -> list[dict[str, Any]]:
+        """The contract's JSON records of the events, plus the article's published, source, url,
+        title, the ``fused_id`` of the fused event each belongs to and, for fused rows, ``fusion``:
+        n_reports, n_articles, n_sources, event_ids, article_ids, duplicate_ids, sources,
+        date_start, date_end, fatalities, injured, disagreements."""
+        return self._event_records(flt, every_lead=False)
+
+    def _event_records(self, flt: EventFilter, *, every_lead: bool) -> list[dict[str, Any]]:
+        """``event_rows``; with ``every_lead`` a report that leads a fused event gets ``fusion``
+        even when ``flt`` asks for reports."""
+        extra = ", v.published, v.source, v.url, v.title, v.ingested_at"
+        out = []
+        fused_rows = fused_only(flt) or every_lead
+        for event, fused, row in self._event_rows(flt, extra):
+            record = {
+                **to_record(event),
+                "published": row["published"],
+                "source": row["source"],
+                "url": row["url"],
+                "title": row["title"],
+                "fused_id": row["ef_fused_id"],
+            }
+            if fused_rows and fused is not None:
+                record["fusion"] = fusion_record(fused)
+            out.append(record)
+        return out
+
     def event_row(self, event_id: str) -> dict[str, Any] | None:
-        """One event as ``event_rows`` gives it, or None."""
+        """One event (the report: its own figures) as ``event_rows`` gives it, with ``fusion`` when it
+        leads a fused event; None when there is no such event."""
         _, hits = self._fetch("SELECT article_id FROM events WHERE event_id = ?", [event_id])
         if not hits:
             return None
-        rows = self.event_rows(EventFilter(article_id=hits[0][0]))
+        rows = self._event_records(EventFilter(article_id=hits[0][0]), every_lead=True)
         return next((r for r in rows if r["event_id"] == event_id), None)
 
     def articles(self) -> list[Article]:
@@ -781,21 +939,29 @@ class Store:
         return dict(zip(tables, (int(n) for n in rows[0]), strict=True))
 
     def summary(self, *, top: int = 10) -> dict[str, Any]:
-        """Counts, events by type and by modality, and the ``top`` actors by number of events."""
+        """Counts (stored rows), fused events and near-duplicate articles, fused events by type and
+        by modality, and the ``top`` actors by number of fused events any report of which names them."""
         if top < 0:
             raise QueryError(f"top must be 0 or more, not {top}")
+        where, params = _conditions(EventFilter())
         _, by_type = self._fetch(
-            "SELECT plover_type, count(*) AS n FROM events GROUP BY 1 ORDER BY n DESC, 1"
+            f"SELECT v.plover_type, count(*) AS n FROM events v{where} GROUP BY 1 ORDER BY n DESC, 1", params
         )
         _, by_modality = self._fetch(
-            "SELECT modality, count(*) AS n FROM events GROUP BY 1 ORDER BY n DESC, 1"
+            f"SELECT v.modality, count(*) AS n FROM events v{where} GROUP BY 1 ORDER BY n DESC, 1", params
         )
         _, actors = self._fetch(
-            "SELECT name, count(DISTINCT event_id) AS n FROM event_actors "
-            "GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?",
+            "SELECT x.name, count(DISTINCT COALESCE(f.fused_id, x.event_id)) AS n FROM event_actors x "
+            "LEFT JOIN event_fusion f ON f.event_id = x.event_id GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?",
             [top],
         )
+        _, fused = self._fetch(
+            f"SELECT (SELECT count(*) FROM events v{where}), (SELECT count(*) FROM article_duplicates)",
+            params,
+        )
         return {
+            "fused_events": int(fused[0][0]),
+            "duplicate_articles": int(fused[0][1]),
             "counts": self.counts(),
             "events_by_type": [(t, int(n)) for t, n in by_type],
             "events_by_modality": [(m, int(n)) for m, n in by_modality],
@@ -804,12 +970,27 @@ class Store:
 
     def export_parquet(self, path: Path, flt: EventFilter = EventFilter()) -> int:
         """Write the events that pass ``flt`` as one Parquet file (DuckDB's COPY): every flat event
-        column, the actors as LIST of STRUCT, and the article's published/source/url/title."""
+        column, the actors as LIST of STRUCT, the article's published/source/url/title and the
+        ``fused_id``; fused rows carry the figures across reports and the fused columns (n_reports,
+        n_articles, n_sources, event_ids, article_ids, duplicate_ids, sources, date_start, date_end,
+        disagreements as JSON text)."""
         tail, params = _where(flt)
-        cols = ", ".join(f"v.{_q(c)}" for c in EVENT.names)
+        figures = ("fatalities_", "injured_")
+        fused = fused_only(flt)
+        cols = ", ".join(
+            f"fe.{_q(c)} AS {_q(c)}" if fused and c.startswith(figures) else f"v.{_q(c)}" for c in EVENT.names
+        )
+        extra = "ef.fused_id"
+        if fused:
+            extra += ", " + ", ".join(
+                f"fe.{_q(c)}" for c in _FUSED_EXTRA if not c.startswith(figures) and c != "disagreements"
+            )
+            extra += ", fe.disagreements"
         sql = (
-            f"SELECT {cols}, v.source_actors, v.target_actors, v.published, v.source, v.url, v.title "
-            f"FROM event_view v{tail}"
+            f"SELECT {cols}, v.source_actors, v.target_actors, v.published, v.source, v.url, v.title, "
+            f"{extra} "
+            "FROM event_view v LEFT JOIN event_fusion ef ON ef.event_id = v.event_id "
+            f"LEFT JOIN fused_events fe ON fe.fused_id = v.event_id{tail}"
         )
         with self._lock:
             try:
@@ -869,6 +1050,72 @@ def _event(row: dict[str, Any]) -> Event:
     }
     event: Event = EVENT.unflatten(row, source_actors=actors["source"], target_actors=actors["target"])
     return event
+
+
+# The columns of ``fused_events`` a query selects next to the lead report's (as ``fe_<name>``).
+_FUSED_EXTRA = (
+    "n_reports", "n_articles", "n_sources", "event_ids", "article_ids", "duplicate_ids", "sources",
+    "fatalities_low", "fatalities_best", "fatalities_high", "fatalities_text",
+    "injured_low", "injured_best", "injured_high", "injured_text",
+    "date_start", "date_end", "disagreements",
+)  # fmt: skip
+
+
+def _fused_event(lead: Event, row: dict[str, Any]) -> FusedEvent:
+    """The fused event a row's ``fe_*`` columns describe, led by ``lead``."""
+    import json
+
+    counts: dict[str, Count | None] = {}
+    for name in ("fatalities", "injured"):
+        text = row[f"fe_{name}_text"]
+        counts[name] = (
+            None
+            if text is None
+            else Count(row[f"fe_{name}_low"], row[f"fe_{name}_best"], row[f"fe_{name}_high"], text)
+        )
+    return FusedEvent(
+        fused_id=lead.event_id,
+        lead=lead,
+        event_ids=tuple(row["fe_event_ids"]),
+        article_ids=tuple(row["fe_article_ids"]),
+        duplicate_ids=tuple(row["fe_duplicate_ids"]),
+        sources=tuple(row["fe_sources"]),
+        n_sources=int(row["fe_n_sources"]),
+        fatalities=counts["fatalities"],
+        injured=counts["injured"],
+        date_start=row["fe_date_start"],
+        date_end=row["fe_date_end"],
+        disagreements=tuple(
+            Disagreement(
+                d["field"], tuple(Reading(r["value"], tuple(r["article_ids"])) for r in d["readings"])
+            )
+            for d in json.loads(row["fe_disagreements"])
+        ),
+    )
+
+
+def fusion_record(fused: FusedEvent) -> dict[str, Any]:
+    """The JSON shape of what fusion adds to a fused event's row."""
+    return {
+        "n_reports": fused.n_reports,
+        "n_articles": fused.n_articles,
+        "n_sources": fused.n_sources,
+        "event_ids": list(fused.event_ids),
+        "article_ids": list(fused.article_ids),
+        "duplicate_ids": list(fused.duplicate_ids),
+        "sources": list(fused.sources),
+        "date_start": fused.date_start,
+        "date_end": fused.date_end,
+        "fatalities": None if fused.fatalities is None else dataclasses.asdict(fused.fatalities),
+        "injured": None if fused.injured is None else dataclasses.asdict(fused.injured),
+        "disagreements": [
+            {
+                "field": d.field,
+                "readings": [{"value": r.value, "article_ids": list(r.article_ids)} for r in d.readings],
+            }
+            for d in fused.disagreements
+        ],
+    }
 
 
 def _check_article_ids(extraction: Extraction) -> None:

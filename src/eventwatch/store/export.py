@@ -10,6 +10,12 @@ with a CAMEO code that happened, plus verbal acts (quad class 1 or 3: statements
 unless hypothetical or denied, since the statement itself is the event. PLOVER JSON and Parquet
 carry ``modality``, so they get every event that passes the filter.
 
+Fused events (the default filter) are one row per real event: the lead report's fields with the
+figures across its reports (ACLED ``fatalities`` is the fused best figure, ``source`` every outlet
+that reported it; GDELT ``NumMentions``/``NumSources``/``NumArticles`` are the reports, independent
+outlets and articles; PLOVER JSON carries a ``fusion`` object, null for per-report rows; Parquet has
+the fused columns). ``EventFilter(reports=True)`` exports every per-report event.
+
 Dates: an event is filed under its date's start (a month-precision date under the month's first
 day), else the article's published day; ACLED's ``time_precision`` (1 day, 2 week, 3 month or wider,
 or no date of its own) says how far to trust it.
@@ -23,15 +29,15 @@ import io
 import json
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
 from eventwatch.errors import QueryError
-from eventwatch.model import ActorRef, Event
-from eventwatch.store.duckdb_store import ArticleInfo, EventFilter, Store
+from eventwatch.model import ActorRef, Event, FusedEvent
+from eventwatch.store.duckdb_store import ArticleInfo, EventFilter, Store, fusion_record
 
 EXPORT_FORMATS: tuple[str, ...] = ("acled-csv", "plover-json", "gdelt-tsv", "parquet")
 
@@ -105,6 +111,8 @@ _REGION_CONTINENT = {
 }
 
 Pair = tuple[Event, ArticleInfo]
+Fusion = Mapping[str, FusedEvent]
+_NONE: Fusion = {}
 
 
 # --------------------------------------------------------------------------- shared helpers
@@ -201,8 +209,9 @@ def acled_eligible(event: Event) -> bool:
     return event.acled_event_type in ACLED_DISORDER and event.modality in HAPPENED
 
 
-def acled_rows(pairs: Sequence[Pair]) -> list[dict[str, str]]:
-    """One ACLED-style row per eligible event, columns as ``ACLED_COLUMNS``."""
+def acled_rows(pairs: Sequence[Pair], fusion: Fusion = _NONE) -> list[dict[str, str]]:
+    """One ACLED-style row per eligible event, columns as ``ACLED_COLUMNS``; ``fusion`` (fused
+    events by id) names every outlet in ``source`` and counts reports and sources in ``tags``."""
     rows = []
     for event, info in pairs:
         event_type = event.acled_event_type
@@ -227,6 +236,9 @@ def acled_rows(pairs: Sequence[Pair]) -> list[dict[str, str]]:
             tags.append(f"via={event.attribution.via}")
         if event.attribution.hedged:
             tags.append("hedged")
+        fused = fusion.get(event.event_id)
+        if fused is not None:
+            tags += [f"reports={fused.n_reports}", f"sources={fused.n_sources}"]
         deaths = _deaths(event)
         rows.append(
             {
@@ -259,7 +271,7 @@ def acled_rows(pairs: Sequence[Pair]) -> list[dict[str, str]]:
                 "latitude": _fmt(loc.lat) if loc else "",
                 "longitude": _fmt(loc.lon) if loc else "",
                 "geo_precision": str(geo),
-                "source": info.source or "",
+                "source": "; ".join(fused.sources) if fused is not None else info.source or "",
                 "source_scale": "",
                 "notes": event.evidence.text,
                 "fatalities": str(deaths or 0),
@@ -292,10 +304,12 @@ def _joined(values: Sequence[str | None]) -> str | None:
     return "; ".join(seen) if seen else None
 
 
-def plover_objects(pairs: Sequence[Pair]) -> list[dict[str, Any]]:
-    """POLECAT/PLOVER-style objects; several actors on one side are joined with "; "."""
+def plover_objects(pairs: Sequence[Pair], fusion: Fusion = _NONE) -> list[dict[str, Any]]:
+    """POLECAT/PLOVER-style objects; several actors on one side are joined with "; "; ``fusion``
+    (fused events by id) fills the ``fusion`` object (null for a per-report event)."""
     out = []
     for event, info in pairs:
+        fused = fusion.get(event.event_id)
         loc = event.location
         attribution = event.attribution
         out.append(
@@ -337,6 +351,7 @@ def plover_objects(pairs: Sequence[Pair]) -> list[dict[str, Any]]:
                 "quad_class": event.quad_class,
                 "cameo_code": event.cameo_code,
                 "confidence": event.confidence,
+                "fusion": None if fused is None else fusion_record(fused),
             }
         )
     return out
@@ -368,10 +383,12 @@ def _geo_type(event: Event) -> int:
     return 1 if loc.country else 0
 
 
-def gdelt_rows(pairs: Sequence[Pair]) -> list[dict[str, str]]:
-    """Rows of the GDELT 2.0 event table's columns in ``GDELT_COLUMNS`` (a subset, GDELT's names)."""
+def gdelt_rows(pairs: Sequence[Pair], fusion: Fusion = _NONE) -> list[dict[str, str]]:
+    """Rows of the GDELT 2.0 event table's columns in ``GDELT_COLUMNS`` (a subset, GDELT's names);
+    ``fusion`` (fused events by id) gives NumMentions, NumSources and NumArticles."""
     rows = []
     for event, info in pairs:
+        fused = fusion.get(event.event_id)
         if not gdelt_eligible(event):
             continue
         code = event.cameo_code or ""
@@ -388,9 +405,9 @@ def gdelt_rows(pairs: Sequence[Pair]) -> list[dict[str, str]]:
             "EventRootCode": code[:2],
             "QuadClass": _fmt(event.quad_class),
             "GoldsteinScale": _fmt(event.goldstein),
-            "NumMentions": "1",
-            "NumSources": "1",
-            "NumArticles": "1",
+            "NumMentions": str(fused.n_reports) if fused else "1",
+            "NumSources": str(fused.n_sources) if fused else "1",
+            "NumArticles": str(fused.n_articles) if fused else "1",
             "AvgTone": "",
             "ActionGeo_Type": str(_geo_type(event)),
             "ActionGeo_FullName": ""
@@ -457,9 +474,11 @@ def export(
         raise QueryError(f"unknown export format {fmt!r}; valid: {', '.join(EXPORT_FORMATS)}")
     if fmt == "parquet":
         return _export_parquet(store, out, flt)
-    pairs = store.events_with_article(flt)
+    rows = store.events_with_fusion(flt)
+    pairs = [(event, info) for event, info, _ in rows]
+    fusion = {event.event_id: fused for event, _, fused in rows if fused is not None}
     if fmt == "plover-json":
-        objects = plover_objects(pairs)
+        objects = plover_objects(pairs, fusion)
 
         def write_json(handle: IO[str]) -> None:
             json.dump(objects, handle, ensure_ascii=False, indent=2)
@@ -468,12 +487,12 @@ def export(
         _write_text(out, write_json)
         return len(objects)
     if fmt == "acled-csv":
-        rows = acled_rows(pairs)
-        _write_text(out, _write_table(ACLED_COLUMNS, rows, delimiter=","))
+        table = acled_rows(pairs, fusion)
+        _write_text(out, _write_table(ACLED_COLUMNS, table, delimiter=","))
     else:
-        rows = gdelt_rows(pairs)
-        _write_text(out, _write_table(GDELT_COLUMNS, rows, delimiter="\t"))
-    return len(rows)
+        table = gdelt_rows(pairs, fusion)
+        _write_text(out, _write_table(GDELT_COLUMNS, table, delimiter="\t"))
+    return len(table)
 
 
 def _export_parquet(store: Store, out: Path | IO[str] | IO[bytes], flt: EventFilter) -> int:

@@ -10,6 +10,7 @@ const QUADS = {
 };
 const FILTERS = ["actor", "country", "type", "modality", "since", "until", "q"];
 const PAGE = 500;
+const QUANTITIES = 2000; // reported counts drawn at most
 const SORT = "-date"; // newest first: the morning read starts with what happened last
 const CHOROPLETH = ["#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15"];
 const MODALITY_PHRASE = {
@@ -497,7 +498,8 @@ function renderTable() {
 // ---------------------------------------------------------------- quantities
 
 async function loadQuantities() {
-  const data = await api("/api/quantities", { params: { since: state.filters.since, until: state.filters.until } });
+  // The latest counts only: a large database reports tens of thousands.
+  const data = await api("/api/quantities", { params: { since: state.filters.since, until: state.filters.until, limit: QUANTITIES } });
   renderQuantities(data.items);
 }
 
