@@ -60,11 +60,11 @@ def requests_of_round(client: Any, event_id: str | None) -> list[tuple[str, str,
             (f"events[{name}]", "/api/events", {**flt, "limit": 500, "sort": "-date"}),
             (f"series-day[{name}]", "/api/series", {**flt, "by": "day", "group": "quad_class"}),
             (f"series-month[{name}]", "/api/series", {**flt, "by": "month", "group": "quad_class"}),
-            (f"signals[{name}]", "/api/signals", {**flt, "days": 90}),
+            (f"signals[{name}]", "/api/signals", {**flt, "days": 90, "top": 8}),
             (
                 f"quantities[{name}]",
                 "/api/quantities",
-                {k: v for k, v in flt.items() if k in ("since", "until")},
+                {**{k: v for k, v in flt.items() if k in ("since", "until")}, "limit": 500},
             ),
         ]
     if event_id:

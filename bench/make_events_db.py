@@ -229,7 +229,7 @@ def build(
             WITH base AS (
                 SELECT i, i // 2 AS art, i % 2 AS position,
                     {h(1, SLOTS)} AS type_slot, {h(2, SLOTS)} AS place_slot, {h(3, SLOTS)} AS src_slot,
-                    {h(4, SLOTS)} AS tgt_slot, {u(5)} AS u_loc, {u(6)} AS u_tgt, 
+                    {h(4, SLOTS)} AS tgt_slot, {u(5)} AS u_loc, {u(6)} AS u_tgt,
                     {u(8)} AS u_prec, {u(9)} AS u_fat, {u(10)} AS u_fat2, {u(11)} AS u_mod,
                     {u(12)} AS u_attr, {u(13)} AS u_local, {h(14, 1000003)} AS pick, {u(15)} AS u_two,
                     {u(16)} AS u_conf

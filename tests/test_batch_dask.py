@@ -131,11 +131,11 @@ def test_a_partition_failing_mid_batch_keeps_the_others_and_a_rerun_completes(
     with pytest.raises(
         BatchError, match=r"partition 3 \(2 articles: .*\) failed on a Dask worker: IsADirectoryError"
     ):
-        api.batch(inputs, out=out, **run)  # type: ignore[arg-type]
+        api.batch(inputs, out=out, **run)
     assert (out / MARKERS / "part-00002.json").exists()
     assert not (out / MARKERS / "part-00003.json").exists()
     blocker.rmdir()
-    result = api.batch(inputs, out=out, **run)  # type: ignore[arg-type]
+    result = api.batch(inputs, out=out, **run)
     assert result.partitions_resumed >= 3
     assert files(out) == files(local)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import http.server
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -339,7 +341,10 @@ def test_after_its_last_attempt_an_item_is_stored_from_its_summary_or_given_up(
         summary_only = store.article("item-1")
         no_link = store.article("item-2")
     assert summary_only is not None and summary_only.text.startswith("Summary 1:")
-    assert "linked page not used after 2 attempts" in summary_only.errors[0]
+    assert summary_only.errors == (
+        f"linked page not read in 2 attempts: {url.replace('feed.xml', 'a/1.html')}: the server "
+        "answered HTTP 500 Internal Server Error; the feed's summary used instead",
+    )
     assert no_link is not None and no_link.text.startswith("Summary 2:") and no_link.errors == ()
     assert statuses(db, url)["item-1"] == ("stored", 2)
 
@@ -348,17 +353,27 @@ def test_an_item_without_any_text_is_given_up_and_the_rest_stored(
     site: tuple[Site, str], tmp_path: Path
 ) -> None:
     server, url = site
+    server.broken = {7}
+    base = url.removesuffix("/feed.xml")
     server.feed_body = (
-        b"<?xml version='1.0'?><rss version='2.0'><channel><title>T</title>"
-        b"<item><guid isPermaLink='false'>empty</guid><title>No text</title></item>"
-        b"<item><guid isPermaLink='false'>full</guid>"
-        b"<description>Police arrested 12 protesters in Baghdad on Monday.</description></item>"
-        b"</channel></rss>"
-    )
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>T</title>"
+        "<item><guid isPermaLink='false'>empty</guid><title>No text</title></item>"
+        f"<item><guid isPermaLink='false'>dead</guid><link>{base}/a/7.html</link></item>"
+        "<item><guid isPermaLink='false'>full</guid>"
+        "<description>Police arrested 12 protesters in Baghdad on Monday.</description></item>"
+        "</channel></rss>"
+    ).encode()
     db = tmp_path / "events.duckdb"
-    stats = watcher(db, [url]).run(max_polls=2)
-    assert (stats.stored, stats.gave_up) == (1, 1)
-    assert statuses(db, url) == {"empty": ("failed", 5), "full": ("stored", 0)}
+    stats = watcher(db, [url], max_attempts=2).run(max_polls=3)
+    assert (stats.stored, stats.failed_items, stats.gave_up) == (1, 1, 2)
+    assert statuses(db, url) == {"empty": ("failed", 2), "dead": ("failed", 2), "full": ("stored", 0)}
+    assert server.requests["/a/7.html"] == 2  # not asked for again once given up
+    with Store(db, read_only=True) as store:
+        dead = item_states(store, url)["dead"]
+    assert dead.last_error == (
+        f"no summary, and linked page not read in 2 attempts: {base}/a/7.html: "
+        "the server answered HTTP 500 Internal Server Error"
+    )
 
 
 def test_a_malformed_feed_is_a_feed_error_that_is_retried(site: tuple[Site, str], tmp_path: Path) -> None:
@@ -515,7 +530,7 @@ def test_the_cli_command(tmp_path: Path) -> None:
         f"1 new items: 0 stored, 0 already stored, 0 failed reads, 1 given up; 0 events -> {db}"
         in done.stdout
     )
-    assert "item x1: the item has no text" in done.stderr
+    assert "item x1: no text: no summary, content or link; given up" in done.stderr
     missing = runner.invoke(app, ["watch", str(tmp_path / "gone.rss"), "--db", str(db)])
     assert missing.exit_code == 1
     assert f"[E100] {tmp_path / 'gone.rss'}: no such feed file" in missing.stderr
@@ -550,3 +565,35 @@ def test_items_that_share_an_id_are_told_apart_by_their_page(site: tuple[Site, s
         theirs = store.article(own_id)
     assert theirs is not None and theirs.source == "Other Wire"
     assert stored(db) == sorted([*(f"item-{n}" for n in range(5)), own_id])
+
+
+def test_a_round_is_skipped_while_another_process_holds_the_database(
+    site: tuple[Site, str], tmp_path: Path
+) -> None:
+    _, url = site
+    db = tmp_path / "events.duckdb"
+    clock = Clock()
+    holders: list[subprocess.Popen[str]] = []
+    hold = (
+        f"import duckdb, time; con = duckdb.connect({str(db)!r}); print('ready', flush=True); time.sleep(60)"
+    )
+
+    def then(n: int) -> None:
+        if n == 1:  # a second writer takes the file while the watcher sleeps
+            holders.append(subprocess.Popen([sys.executable, "-c", hold], stdout=subprocess.PIPE, text=True))
+            assert holders[0].stdout is not None and holders[0].stdout.readline() == "ready\n"
+        elif n == 2:
+            holders[0].kill()
+            holders[0].communicate()
+
+    clock.then = then
+    try:
+        stats = watcher(db, [url], clock).run(max_polls=3)
+    finally:
+        for holder in holders:
+            if holder.poll() is None:
+                holder.kill()
+                holder.communicate()
+    assert (stats.rounds, stats.store_errors, stats.polls, stats.not_modified) == (3, 1, 2, 1)
+    assert "database busy 1 time(s)" in stats.summary()
+    assert stored(db) == [f"item-{n}" for n in range(5)]

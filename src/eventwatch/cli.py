@@ -145,8 +145,9 @@ def ingest(
 
     with progress:
         result = _run(lambda: api.ingest(inputs, settings=settings, progress=start, on_error=on_error))
+    copies = f" ({result.duplicates} near-duplicate copies: linked, not coded)" if result.duplicates else ""
     typer.echo(
-        f"{result.articles_read} articles read: {result.articles_added} added, "
+        f"{result.articles_read} articles read: {result.articles_added} added{copies}, "
         f"{result.articles_skipped} already stored; {result.events} events, {result.mentions} mentions, "
         f"{result.quantities} quantities, {result.relations} relations -> {settings.db_path}"
     )
@@ -435,6 +436,10 @@ def summary(db: DbOption = None) -> None:
     console = Console(width=120)
     counts = data["counts"]
     console.print(f"[bold]{settings.db_path}[/bold]: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    console.print(
+        f"{data['fused_events']} fused events (reports of one event across articles count once); "
+        f"{data['duplicate_articles']} near-duplicate articles linked to their originals"
+    )
     for key, title in (("events_by_type", "events by type"), ("events_by_modality", "events by modality"),
                        ("top_actors", "top actors")):  # fmt: skip
         table = Table(title=title)

@@ -22,6 +22,9 @@ class Settings:
     fetch_timeout_s: float = 20.0
     max_input_bytes: int = 20_000_000
     progress: bool = True
+    # DuckDB's memory cap per connection: past it DuckDB evicts buffers (and spills to a temporary
+    # folder) instead of growing; its default, 80% of RAM, let a long ingest grow without bound.
+    db_memory_limit: str = "1GB"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -32,6 +35,8 @@ class Settings:
             settings = replace(settings, db_path=Path(env["EVENTWATCH_DB"]))
         if env.get("EVENTWATCH_SPACY_MODEL"):
             settings = replace(settings, spacy_model=env["EVENTWATCH_SPACY_MODEL"])
+        if env.get("EVENTWATCH_DB_MEMORY_LIMIT"):
+            settings = replace(settings, db_memory_limit=env["EVENTWATCH_DB_MEMORY_LIMIT"])
         given = {k: v for k, v in overrides.items() if v is not None}
         if "db_path" in given:
             given["db_path"] = Path(given["db_path"])

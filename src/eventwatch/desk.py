@@ -854,7 +854,22 @@ class Desk:
         part of an aggregate SQL leaves to Python."""
         from eventwatch.store import aggregates
 
-        return [e for e in self._reviewed(aggregates.reviewed_rows(self.store, flt)) if not is_rejected(e)]
+        ids = aggregates.reviewed_ids(self.store, flt)
+        if not ids:
+            return []
+        # Every reviewed event, corrected, is read once per database version and kept: a filter only
+        # picks among them (its rows differ only where the store's fusion options differ).
+        base = dataclasses.replace(
+            flt, plover_type=None, actor=None, country=None, since=None, until=None, modality=None,
+            text=None, include_rejected=True, limit=None, offset=0, descending=False,
+        )  # fmt: skip
+
+        def read() -> JSON:
+            rows = self._reviewed(aggregates.reviewed_rows(self.store, base))
+            return {e["event_id"]: e for e in rows}
+
+        every = self._cached(("reviewed", base), read)
+        return [every[i] for i in ids if i in every and not is_rejected(every[i])]
 
     @staticmethod
     def _whole(flt: EventFilter) -> EventFilter:
@@ -899,14 +914,11 @@ class Desk:
         }
 
     def _row(self, event_id: str) -> JSON | None:
-        """One event as its article's report row (``Store.event_row``), read through a narrowed view."""
-        from eventwatch.store import EventFilter, aggregates
+        """``Store.event_row``, read through a view narrowed to the event."""
+        from eventwatch.store import aggregates
 
-        _, hits = self.store._fetch("SELECT article_id FROM events WHERE event_id = ?", [event_id])
-        if not hits:
-            return None
-        rows = aggregates.event_records(self.store, [event_id], flt=EventFilter(article_id=hits[0][0]))
-        return self._reviewed(rows)[0] if rows else None
+        row = aggregates.event_row(self.store, event_id)
+        return self._reviewed([row])[0] if row else None
 
     def event(self, event_id: str) -> JSON | None:
         return self._row(event_id)
@@ -986,10 +998,15 @@ class Desk:
                 mine.goldstein += cell.goldstein
         return {"by": by, "group": group, "items": series_from_cells(cells)}
 
-    def signals(self, flt: EventFilter, *, days: int = 30) -> JSON:
+    def signals(self, flt: EventFilter, *, days: int = 30, top: int | None = None) -> JSON:
+        """The conflict-cooperation index and surge alerts (``signals_of``); ``top`` keeps the dyads
+        with the most events only (a million events have tens of thousands of dyads: megabytes)."""
         if days < 1 or days > 3660:
             raise QueryError(f"days must be between 1 and 3660, not {days}")
-        return self._cached(("signals", flt, days), lambda: self._signals(flt, days))
+        if top is not None and top < 1:
+            raise QueryError(f"top must be 1 or more, not {top}")
+        result = self._cached(("signals", flt, days), lambda: self._signals(flt, days))
+        return result if top is None else {**result, "dyads": result["dyads"][:top]}
 
     def _signals(self, flt: EventFilter, days: int) -> JSON:
         from eventwatch.store import EventFilter, aggregates
@@ -1036,15 +1053,19 @@ class Desk:
                 raise QueryError(f"{name}={value!r} is not a date in the form YYYY-MM-DD")
         if limit is not None and limit < 1:
             raise QueryError(f"limit must be 1 or more, not {limit}")
-        pairs: list[tuple[Any, ArticleInfo]] = aggregates.quantities(
-            self.store, what=what, since=since, until=until, limit=limit
-        )
-        return {
-            "items": [
-                {**to_record(quantity), "source": info.source, "published": info.published}
-                for quantity, info in pairs
-            ]
-        }
+
+        def compute() -> JSON:
+            pairs: list[tuple[Any, ArticleInfo]] = aggregates.quantities(
+                self.store, what=what, since=since, until=until, limit=limit
+            )
+            return {
+                "items": [
+                    {**to_record(quantity), "source": info.source, "published": info.published}
+                    for quantity, info in pairs
+                ]
+            }
+
+        return self._cached(("quantities", what, since, until, limit), compute)
 
     def export(self, fmt: str, out: Path | IO[str] | IO[bytes], *, flt: EventFilter) -> int:
         """The filtered events, rejected ones left out, in one of ``store.EXPORT_FORMATS`` (the

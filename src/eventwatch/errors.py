@@ -10,7 +10,8 @@ EventwatchError                 [E000] base; ``code`` and ``message``
 │   └── FetchError              [E103] a URL did not answer, or answered an error
 ├── StoreError                  [E200] the database cannot be opened or written
 │   └── SchemaError             [E201] the database's schema is unknown or newer than ours
-└── QueryError                  [E300] a query or export request is invalid
+├── QueryError                  [E300] a query or export request is invalid
+└── BatchError                  [E400] a batch partition failed; finished partitions are kept
 """
 
 from __future__ import annotations
@@ -74,3 +75,9 @@ class SchemaError(StoreError):
 
 class QueryError(EventwatchError):
     code = "E300"
+
+
+class BatchError(EventwatchError):
+    """A partition failed: the batch stopped; finished partitions are kept for a re-run."""
+
+    code = "E400"

@@ -373,7 +373,9 @@ def _date_text(value: DateValue | None) -> str | None:
 
 
 def _actors_text(actors: Sequence[ActorRef]) -> str | None:
-    return "; ".join(sorted({a.name for a in actors})) or None
+    """The side as its actors' ids, else their names folded: "Female bombers" and "female bombers"
+    (or "Hamas" and "the Islamic Resistance Movement", both HAMAS) are one reading, not a dispute."""
+    return "; ".join(sorted({a.actor_id or " ".join(a.name.casefold().split()) for a in actors})) or None
 
 
 def disagreements(reports: Sequence[Report]) -> tuple[Disagreement, ...]:

@@ -97,13 +97,21 @@ class Extractor:
         from eventwatch.extract.article import extract_article
         from eventwatch.extract.casing import is_all_caps, restore_spans
 
-        texts = [self._parseable(a.text[:MAX_SPACY_CHARS]) for a in batch]
-        for article, doc in zip(batch, nlp.pipe(texts, batch_size=self.settings.batch_size), strict=True):
-            try:
-                extraction = extract_article(doc, article, resources)
-                yield restore_spans(extraction, article.text) if is_all_caps(article.text) else extraction
-            except Exception as exc:  # recorded on the article, never swallowed silently
-                log.exception("extraction failed for article %s", article.article_id)
-                message = f"extraction failed: {type(exc).__name__}: {exc}"
-                failed = replace(article, errors=(*article.errors, message))
-                yield Extraction(article=failed, errors=(message,))
+        # In a memory zone the strings and lexemes a batch adds to the vocabulary are freed when it
+        # closes: otherwise every new word of a long run (names, numbers, URLs) stays in memory.
+        # The records are plain Python values, built in full before the zone closes.
+        out: list[Extraction] = []
+        with nlp.memory_zone():
+            texts = [self._parseable(a.text[:MAX_SPACY_CHARS]) for a in batch]
+            for article, doc in zip(batch, nlp.pipe(texts, batch_size=self.settings.batch_size), strict=True):
+                try:
+                    extraction = extract_article(doc, article, resources)
+                    out.append(
+                        restore_spans(extraction, article.text) if is_all_caps(article.text) else extraction
+                    )
+                except Exception as exc:  # recorded on the article, never swallowed silently
+                    log.exception("extraction failed for article %s", article.article_id)
+                    message = f"extraction failed: {type(exc).__name__}: {exc}"
+                    failed = replace(article, errors=(*article.errors, message))
+                    out.append(Extraction(article=failed, errors=(message,)))
+        yield from out

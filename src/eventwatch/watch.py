@@ -109,32 +109,32 @@ def parse_feed(
 
     import feedparser
 
-    from eventwatch.io.readers import _check_head, _entry_date, _entry_text, _language, _str_or_none, is_url
+    from eventwatch.io.readers import check_head, entry_date, entry_text, is_url, language_tag, str_or_none
 
     if not data.strip():
         raise FetchError(url, "the answer is empty")
-    _check_head(data[:4096], url)
+    check_head(data[:4096], url)
     headers = {"content-location": base_url or url, "content-type": content_type or "application/xml"}
     parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
     if not parsed.entries and (parsed.bozo or not parsed.version):
         reason = f" ({parsed.get('bozo_exception')})" if parsed.bozo else ""
         raise InputError(url, f"not a readable RSS or Atom feed{reason}")
-    title = _str_or_none(parsed.feed.get("title"))
-    language = _language(parsed.feed.get("language"))
+    title = str_or_none(parsed.feed.get("title"))
+    language = language_tag(parsed.feed.get("language"))
     items: dict[str, FeedItem] = {}
     for entry in parsed.entries:
-        link = _str_or_none(entry.get("link"))
+        link = str_or_none(entry.get("link"))
         link = link if link and is_url(link) else None  # feedparser takes an Atom id ("urn:...") for one
-        entry_title = _str_or_none(entry.get("title"))
-        summary = _entry_text(entry)
-        key = _str_or_none(entry.get("id")) or link or stable_id(url, entry_title, summary)
+        entry_title = str_or_none(entry.get("title"))
+        summary = entry_text(entry)
+        key = str_or_none(entry.get("id")) or link or stable_id(url, entry_title, summary)
         items.setdefault(
             key,
             FeedItem(
                 key=key,
                 link=link,
                 title=entry_title,
-                published=_entry_date(entry),
+                published=entry_date(entry),
                 summary=summary,
                 source=title,
                 language=language,
@@ -494,34 +494,29 @@ class Watcher:
 
     def _read(self, url: str, item: FeedItem, attempts: int) -> tuple[Article, int] | ItemState:
         """The item's article (with the attempts it took), or its failed mark."""
-        from eventwatch.io.readers import _linked_page
+        from eventwatch.io.readers import linked_page
 
         page: Article | None = None
-        errors: list[str] = []
+        unused: str | None = None  # why the linked page is not used, where it is not
         if item.link:
             try:
-                page = _linked_page(
-                    item.link, fetch=self._fetch_page, max_bytes=self.settings.max_input_bytes
-                )
+                page = linked_page(item.link, fetch=self._fetch_page, max_bytes=self.settings.max_input_bytes)
             except FetchError as exc:  # the network or the server: worth another try later
                 attempts += 1
                 if attempts < self.max_attempts:
                     self.stats.failed_items += 1
                     log.warning("%s, item %s: %s (attempt %d, retried later)", url, item.key, exc, attempts)
                     return ItemState(item, "failed", attempts, last_error=exc.message)
-                errors.append(
-                    f"linked page not used after {attempts} attempts, summary used instead: {exc.message}"
-                )
+                unused = f"linked page not read in {attempts} attempts: {exc.message}"
             except InputError as exc:  # the page is there but has no article in it: the summary will do
                 attempts += 1
-                errors.append(f"linked page not used, summary used instead: {exc.message}")
+                unused = f"linked page not used: {exc.message}"
         if page is None and not item.summary:
-            problem = "the item has no text (no summary, content or readable linked page)"
-            if errors:
-                problem = f"{problem}: {errors[-1]}"
+            problem = f"no summary, and {unused}" if unused else "no text: no summary, content or link"
             self.stats.gave_up += 1
             log.warning("%s, item %s: %s; given up", url, item.key, problem)
             return ItemState(item, "failed", max(attempts, self.max_attempts), last_error=problem)
+        errors = [f"{unused}; the feed's summary used instead"] if unused else []
         return feed_article(item, feed_url=url, page=page, errors=errors), attempts
 
     def _extract(self, articles: list[Article]) -> Iterator[Extraction]:

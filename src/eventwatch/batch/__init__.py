@@ -8,9 +8,10 @@ workers; a killed run, run again, resumes. Dask is imported only when the dask e
 
 from __future__ import annotations
 
-from eventwatch.batch.engines import ENGINES, BatchError, DaskEngine, Engine, LocalEngine
+from eventwatch.batch.engines import ENGINES, DaskEngine, Engine, LocalEngine
 from eventwatch.batch.manifest import is_batch_output
 from eventwatch.batch.run import DEFAULT_PARTITION_SIZE, BatchResult, LoadResult, load_batch, run_batch
+from eventwatch.errors import BatchError
 
 __all__ = [
     "DEFAULT_PARTITION_SIZE",

@@ -16,16 +16,10 @@ from typing import Any, Protocol
 from eventwatch.batch.manifest import PartitionResult
 from eventwatch.batch.partitions import Partition
 from eventwatch.batch.worker import PartitionJob
-from eventwatch.errors import ConfigError, EventwatchError
+from eventwatch.errors import BatchError, ConfigError, EventwatchError
 
 OnDone = Callable[[PartitionResult], None]
 ENGINES = ("local", "dask")
-
-
-class BatchError(EventwatchError):
-    """[E400] a partition failed: the batch stopped; finished partitions are kept for a re-run."""
-
-    code = "E400"
 
 
 class Engine(Protocol):

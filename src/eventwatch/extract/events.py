@@ -237,8 +237,10 @@ def _merge_same_happening(
             continue
         outer = merged[head.i]
         participle = dep == "advcl" and token.tag_ == "VBG"  # "attacked the village, killing nine"
+        # "18 were killed when bombers attacked a wedding": the clause says how the killing happened
+        at_once = dep == "advcl" and any(c.dep_ == "advmod" and c.lower_ == "when" for c in token.children)
         same_kind = event.plover_type == outer.plover_type and (
-            dep in ("nsubj", "nsubjpass", "dobj", "means") or participle
+            dep in ("nsubj", "nsubjpass", "dobj", "means") or participle or at_once
         )
         threat = outer.plover_type == "THREATEN" and event.plover_type == "THREATEN" and token.dep_ == "xcomp"
         if same_kind or threat:
@@ -515,14 +517,23 @@ AIRCRAFT_WORDS = frozenset(
 )
 
 
+GROUND_DETONATION = frozenset({"detonate", "explode", "blow"})
+
+
 def _fired_from_the_air(anchor: Token) -> bool:
-    """True when the attack's subject (or agent) is an aircraft: "Israeli jets fired missiles"."""
+    """True when the attack's subject (or agent) is an aircraft: "Israeli jets fired missiles". One
+    detonates a bomb on the ground, and a suicide bomber is a person, not a plane."""
+    if anchor.lemma_.lower() in GROUND_DETONATION:
+        return False
     for child in anchor.children:
         heads = [child] if child.dep_ in ("nsubj",) else []
         if child.dep_ == "agent":
             heads = [g for g in child.children if g.dep_ == "pobj"]
         for head in heads:
-            if any(t.lemma_.lower() in AIRCRAFT_WORDS or t.lower_ in AIRCRAFT_WORDS for t in head.subtree):
+            words = list(head.subtree)
+            if any(w.lower_ == "suicide" for w in words):
+                continue
+            if any(t.lemma_.lower() in AIRCRAFT_WORDS or t.lower_ in AIRCRAFT_WORDS for t in words):
                 return True
     return False
 

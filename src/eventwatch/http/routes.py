@@ -155,9 +155,12 @@ def list_quantities(
     responses=ERRORS,
 )
 def get_signals(
-    desk: DeskDep, flt: FilterDep, days: Annotated[int, Query(ge=1, le=3660)] = 30
+    desk: DeskDep,
+    flt: FilterDep,
+    days: Annotated[int, Query(ge=1, le=3660)] = 30,
+    top: Annotated[int | None, Query(ge=1, le=100_000, description="Only the N busiest dyads")] = None,
 ) -> dict[str, Any]:
-    return desk.signals(flt, days=days)
+    return desk.signals(flt, days=days, top=top)
 
 
 @router.get(

@@ -271,20 +271,20 @@ def _read_file(
     where = str(path)
     if fmt == "jsonl":
         with path.open("rb") as handle:
-            _check_head(handle.read(_HEAD), where)
+            check_head(handle.read(_HEAD), where)
             handle.seek(0)
             yield from _jsonl_records(handle, where=where, max_bytes=max_bytes)
     elif fmt == "jsonl.gz":
         try:
             with gzip.open(path, "rb") as handle:
-                _check_head(handle.read(_HEAD), where)
+                check_head(handle.read(_HEAD), where)
                 handle.seek(0)
                 yield from _jsonl_records(handle, where=where, max_bytes=max_bytes)
         except (OSError, EOFError, zlib.error) as exc:
             raise InputError(where, f"cannot decompress: {exc}") from exc
     elif fmt == "csv":
         with path.open("rb") as handle:
-            _check_head(handle.read(_HEAD), where)
+            check_head(handle.read(_HEAD), where)
             handle.seek(0)
             yield from _csv_records(handle, where=where, max_bytes=max_bytes)
     else:
@@ -325,10 +325,10 @@ def _read_fetched(url: str, *, fetch: Fetcher, max_bytes: int) -> Iterator[Artic
                 data = gzip.decompress(data)
             except (OSError, EOFError, zlib.error) as exc:
                 raise FetchError(url, f"cannot decompress: {exc}") from exc
-        _check_head(data[:_HEAD], url)
+        check_head(data[:_HEAD], url)
         yield from _jsonl_records(io.BytesIO(data), where=url, max_bytes=max_bytes)
     elif fmt == "csv":
-        _check_head(data[:_HEAD], url)
+        check_head(data[:_HEAD], url)
         yield from _csv_records(io.BytesIO(data), where=url, max_bytes=max_bytes)
     else:
         raise UnsupportedInput(url, f"cannot read content of type {mime or 'unknown'}")
@@ -355,7 +355,7 @@ def sniff_format(head: bytes) -> Format | None:
     return None
 
 
-def _check_head(head: bytes, where: str) -> None:
+def check_head(head: bytes, where: str) -> None:
     """Refuse binary files early with a message that says what the file seems to be."""
     for magic, what in _MAGIC:
         if head.startswith(magic):
@@ -375,7 +375,7 @@ def _decode(data: bytes, where: str, *, charset: str | None = None) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise InputError(where, _NOT_TEXT) from exc
-    _check_head(data[:_HEAD], where)
+    check_head(data[:_HEAD], where)
     if b"\x00" in data:
         raise InputError(where, "not a text file: it contains NUL bytes (binary?)")
     try:
@@ -489,7 +489,7 @@ def html_article(html: str, *, where: str, article_id: str, url: str | None = No
         source=meta.get("sitename") or meta.get("hostname") or None,
         title=meta.get("title") or None,
         url=meta.get("url") or url,
-        language=_language(meta.get("language") or _html_language(html)),
+        language=language_tag(meta.get("language") or _html_language(html)),
         origin=where,
     )
 
@@ -499,7 +499,7 @@ def _html_language(html: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _language(value: object) -> str | None:
+def language_tag(value: object) -> str | None:
     """The primary language subtag ("en-US" -> "en"), the form the rest of the pipeline compares."""
     if not isinstance(value, str) or not value.strip():
         return None
@@ -657,29 +657,29 @@ def _feed_articles(
     """One article per feed item: the linked page's main text when it can be fetched, else the summary."""
     import feedparser
 
-    _check_head(data[:_HEAD], where)
+    check_head(data[:_HEAD], where)
     headers = {"content-location": base_url} if base_url else None
     parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
     if not parsed.entries and (parsed.bozo or not parsed.version):
         reason = f" ({parsed.get('bozo_exception')})" if parsed.bozo else ""
         raise InputError(where, f"not a readable RSS or Atom feed{reason}")
     feed = parsed.feed
-    source = _str_or_none(feed.get("title"))
-    language = _language(feed.get("language"))
+    source = str_or_none(feed.get("title"))
+    language = language_tag(feed.get("language"))
     for number, entry in enumerate(parsed.entries, start=1):
         label = f"item {number}"
-        link = _str_or_none(entry.get("link"))
-        title = _str_or_none(entry.get("title"))
-        item_id = _str_or_none(entry.get("id")) or link or stable_id(where, number, title)
-        published = _entry_date(entry)
+        link = str_or_none(entry.get("link"))
+        title = str_or_none(entry.get("title"))
+        item_id = str_or_none(entry.get("id")) or link or stable_id(where, number, title)
+        published = entry_date(entry)
         errors: list[str] = []
         page: Article | None = None
         if fetch is not None and link:
             try:
-                page = _linked_page(link, fetch=fetch, max_bytes=max_bytes)
+                page = linked_page(link, fetch=fetch, max_bytes=max_bytes)
             except InputError as exc:
                 errors.append(f"linked page not used, summary used instead: {exc.message}")
-        text = page.text if page is not None else _entry_text(entry)
+        text = page.text if page is not None else entry_text(entry)
         if not text:
             yield RecordError(
                 where, "the item has no text (no summary, content or readable page)", record=label
@@ -698,7 +698,7 @@ def _feed_articles(
         )
 
 
-def _linked_page(link: str, *, fetch: Fetcher, max_bytes: int) -> Article:
+def linked_page(link: str, *, fetch: Fetcher, max_bytes: int) -> Article:
     fetched: Fetched = fetch(link)
     if len(fetched.content) > max_bytes:
         raise FetchError(
@@ -709,7 +709,7 @@ def _linked_page(link: str, *, fetch: Fetcher, max_bytes: int) -> Article:
     return html_article(html, where=link, article_id=stable_id(link), url=fetched.final_url)
 
 
-def _entry_text(entry: Any) -> str:
+def entry_text(entry: Any) -> str:
     """The fullest text a feed item carries: its content if longer than its summary."""
     candidates = [str(part.get("value") or "") for part in entry.get("content") or []]
     candidates.append(str(entry.get("summary") or ""))
@@ -717,10 +717,10 @@ def _entry_text(entry: Any) -> str:
     return max(texts, key=len, default="")
 
 
-def _entry_date(entry: Any) -> str | None:
+def entry_date(entry: Any) -> str | None:
     """The item's date with its own time zone kept (converting to UTC could move it to another day)."""
     for key in ("published", "updated", "created"):
-        raw = _str_or_none(entry.get(key))
+        raw = str_or_none(entry.get(key))
         if raw is None:
             continue
         try:
@@ -737,7 +737,7 @@ def _entry_date(entry: Any) -> str | None:
     return None
 
 
-def _str_or_none(value: object) -> str | None:
+def str_or_none(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 

@@ -24,6 +24,9 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
+from eventwatch.store.duckdb_store import _conditions as conditions
+from eventwatch.store.duckdb_store import _where as where_order
+
 if TYPE_CHECKING:
     from eventwatch.store.duckdb_store import EventFilter, Store
 
@@ -75,48 +78,6 @@ class Cell:
     events: int = 0
     scored: int = 0
     goldstein: Decimal = Decimal(0)  # the exact sum (as ``math.fsum``), so means round as before
-
-
-# Correlated subqueries in a filter make DuckDB materialise every column of the view for a
-# DELIM join (0.2 s per 100,000 events each); these uncorrelated forms mean the same (event ids are
-# never null) and cost a hash join. A clause whose text differs is left as it is.
-_UNCORRELATED = (
-    (
-        "NOT COALESCE((SELECT arg_max(r.not_an_event, r.review_id) FROM reviews r "
-        "WHERE r.event_id = v.event_id), false)",
-        "v.event_id NOT IN (SELECT r.event_id FROM reviews r GROUP BY r.event_id "
-        "HAVING arg_max(r.not_an_event, r.review_id))",
-    ),
-    (
-        "NOT EXISTS (SELECT 1 FROM event_fusion fx WHERE fx.event_id = v.event_id "
-        "AND fx.fused_id <> v.event_id)",
-        "v.event_id NOT IN (SELECT fx.event_id FROM event_fusion fx WHERE fx.fused_id <> fx.event_id)",
-    ),
-    (  # the actor, country and text filters: the rest of the clause (and its parameters) stays
-        "EXISTS (SELECT 1 FROM event_actors x WHERE x.event_id = v.event_id AND ",
-        "v.event_id IN (SELECT x.event_id FROM event_actors x WHERE ",
-    ),
-)
-
-
-def conditions(flt: EventFilter) -> tuple[str, list[Any]]:
-    """``duckdb_store._conditions(flt)`` with the correlated clauses it is known to use rewritten."""
-    from eventwatch.store.duckdb_store import _conditions
-
-    where, params = _conditions(flt)
-    for slow, fast in _UNCORRELATED:
-        where = where.replace(slow, fast)
-    return where, params
-
-
-def where_order(flt: EventFilter) -> tuple[str, list[Any]]:
-    """``duckdb_store._where(flt)`` (conditions, order, page) with ``conditions``' rewrite."""
-    from eventwatch.store.duckdb_store import _where
-
-    tail, params = _where(flt)
-    for slow, fast in _UNCORRELATED:
-        tail = tail.replace(slow, fast)
-    return tail, params
 
 
 def _scope(flt: EventFilter, *, reviewed: bool | None) -> tuple[str, list[Any]]:
@@ -224,6 +185,12 @@ def event_records(store: Store, event_ids: Sequence[str], *, flt: EventFilter | 
     return [r for r in rows if r["event_id"] in wanted]
 
 
+def event_row(store: Store, event_id: str) -> JSON | None:
+    """``Store.event_row(event_id)`` on a view narrowed to that event."""
+    with shadowed(store, [event_id]):
+        return store.event_row(event_id)
+
+
 def _report_filter(cls: Any) -> Any:
     """A filter that passes every stored report (``reports=True`` where the store knows fusion)."""
     import dataclasses
@@ -240,9 +207,13 @@ def event_ids(store: Store, flt: EventFilter) -> list[str]:
 
 def reviewed_rows(store: Store, flt: EventFilter) -> list[JSON]:
     """The machine's rows of the events that pass ``flt`` and have a review, in the filter's order."""
+    return event_records(store, reviewed_ids(store, flt), flt=flt)
+
+
+def reviewed_ids(store: Store, flt: EventFilter) -> list[str]:
+    """The ids of the events that pass ``flt`` and have a review."""
     where, params = _scope(flt, reviewed=True)
-    rows = _fetch(store, f"SELECT v.event_id FROM event_view v{where}", params)
-    return event_records(store, [r[0] for r in rows], flt=flt)
+    return [r[0] for r in _fetch(store, f"SELECT v.event_id FROM event_view v{where}", params)]
 
 
 # --------------------------------------------------------------------------- series
@@ -394,17 +365,25 @@ def actor_tallies(store: Store, flt: EventFilter, *, reviewed: bool | None = Fal
             FROM event_actors x JOIN ev ON ev.event_id = x.event_id
         ),
         names AS (SELECT key, name, count(*) AS uses, min(o) AS first FROM a GROUP BY ALL),
+        -- one row per actor and event: distinct events without three DISTINCT aggregates
+        per_event AS (
+            SELECT key, event_id, bool_or(role = 'source') AS s, bool_or(role = 'target') AS t
+            FROM a GROUP BY key, event_id
+        ),
+        counts AS (
+            SELECT key, count(*) AS events, count(*) FILTER (WHERE s) AS as_source,
+                count(*) FILTER (WHERE t) AS as_target
+            FROM per_event GROUP BY key
+        ),
         tallies AS (
             SELECT key, arg_min(struct_pack(actor_id := actor_id, cameo_code := cameo_code,
                     country := country, type := type), o) AS fields,
-                min(o) AS first, count(DISTINCT event_id) AS events,
-                count(DISTINCT event_id) FILTER (WHERE role = 'source') AS as_source,
-                count(DISTINCT event_id) FILTER (WHERE role = 'target') AS as_target
+                min(o) AS first
             FROM a GROUP BY key
         )
-        SELECT t.key, t.fields, t.first, t.events, t.as_source, t.as_target,
+        SELECT t.key, t.fields, t.first, c.events, c.as_source, c.as_target,
             list(struct_pack(name := n.name, uses := n.uses, first := n.first)) AS names
-        FROM tallies t JOIN names n ON n.key = t.key
+        FROM tallies t JOIN counts c ON c.key = t.key JOIN names n ON n.key = t.key
         GROUP BY ALL
     """
     rows = _fetch(store, sql, params)

@@ -10,7 +10,8 @@ const QUADS = {
 };
 const FILTERS = ["actor", "country", "type", "modality", "since", "until", "q"];
 const PAGE = 500;
-const QUANTITIES = 2000; // reported counts drawn at most
+const QUANTITIES = 500; // reported counts drawn at most (the latest)
+const SIGNAL_DYADS = 8; // dyads drawn in the conflict-cooperation chart
 const SORT = "-date"; // newest first: the morning read starts with what happened last
 const CHOROPLETH = ["#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15"];
 const MODALITY_PHRASE = {
@@ -553,7 +554,8 @@ async function loadSignals() {
   const { since, until } = state.filters;
   let days = 90;
   if (since && until) days = Math.min(3660, Math.max(1, Math.round((Date.parse(until) - Date.parse(since)) / 86400000) + 1));
-  const data = await api("/api/signals", { params: { ...state.filters, days } });
+  // The busiest dyads only: the chart draws eight, and a large database has tens of thousands.
+  const data = await api("/api/signals", { params: { ...state.filters, days, top: SIGNAL_DYADS } });
   renderSignals(data);
 }
 
@@ -561,7 +563,7 @@ function renderSignals(data) {
   const dyads = [...(data.dyads || [])]
     .map((d) => ({ ...d, total: d.days.reduce((s, day) => s + (day.events || 0), 0) }))
     .sort((a, b) => b.total - a.total)
-    .slice(0, 8);
+    .slice(0, SIGNAL_DYADS);
   const series = dyads.map((d) => ({
     name: `${d.source} → ${d.target}`,
     type: "line",
