@@ -9,6 +9,11 @@ articles (the corpus streams through; nothing holds it in memory).
     python bench/ingest.py --articles 100000            # the issue's figure (hours on one core)
     python bench/ingest.py --articles 300               # a quick look
     python bench/ingest.py --input news-batch/          # an existing input
+    python bench/ingest.py --store-only --articles 10000 --dup-rate 0.05 --probe-every 2000
+
+``--store-only`` skips the NLP per article: distinct generated texts get records synthesised from
+a few extracted templates (``Synthesiser``), so the database's side of a long ingest is seen in
+minutes; ``--probe-every`` reports what holds the memory (RSS, DuckDB, Python, Arrow).
 """
 
 from __future__ import annotations
@@ -137,12 +142,25 @@ class Synthesiser:
         events_per_article: int,
         same_event_rate: float,
         seed: int,
+        drop_coarse: bool = False,
     ) -> None:
         import random
         from collections import deque
 
         from eventwatch.model import ActorRef, Place
 
+        if drop_coarse:  # events with a month/year date and no country: fusion chains them (see RESULTS)
+            from eventwatch import fusion
+
+            def fusable(event: Any, published: str | None) -> bool:
+                interval = fusion.report_interval(fusion.Report(event, published, None))
+                located = event.location is not None and event.location.country is not None
+                return located or not fusion.is_coarse(interval)
+
+            templates = [
+                dataclasses.replace(t, events=tuple(e for e in t.events if fusable(e, t.article.published)))
+                for t in templates
+            ]
         self.templates = templates
         self.events_per_article = events_per_article
         self.same_event_rate = same_event_rate
@@ -230,7 +248,7 @@ class Synthesiser:
             index = self.rng.randrange(len(self.templates))
             base_day = self.templates[index].article.published
             days = (
-                _dt.date.fromisoformat(article.published[:10]) - _dt.date.fromisoformat(base_day[:10])
+                _dt.date.fromisoformat(record["published"][:10]) - _dt.date.fromisoformat(base_day[:10])
             ).days
             variation = Variation(days, self.rng.randrange(1, 10_000), len(article.text))
         self.recent.append((index, variation, article.published))
@@ -270,9 +288,11 @@ def store_only(
     dup_rate: float,
     events_per_article: int,
     same_event_rate: float,
+    drop_coarse: bool = False,
     templates: int = 32,
     probe_every: int = 0,
     trace: bool = False,
+    duckdb_set: tuple[str, ...] = (),
 ) -> tuple[float, RssSampler, dict[str, Any]]:
     """The store's part alone: ``templates`` generated articles are extracted once; then ``n``
     distinct generated articles stream from bench/corpus.py (``dup_rate`` of them syndicated
@@ -302,7 +322,11 @@ def store_only(
     ]
     extracted = list(Extractor(settings=settings).extract(articles))
     synth = Synthesiser(
-        extracted, events_per_article=events_per_article, same_event_rate=same_event_rate, seed=seed
+        extracted,
+        events_per_article=events_per_article,
+        same_event_rate=same_event_rate,
+        seed=seed,
+        drop_coarse=drop_coarse,
     )
     gc.collect()
     process = psutil.Process(os.getpid())
@@ -328,10 +352,25 @@ def store_only(
             "SELECT memory_usage, memory_limit, total_blocks FROM pragma_database_size()"
         ).fetchone()
         heap = tracemalloc.get_traced_memory()[0] if trace else 0
+        import ctypes
+        import sys as _sys
+
+        import pyarrow as pa
+
+        rss_now = process.memory_info().rss
+        trimmed = rss_now
+        try:  # glibc: give freed heap pages back; the drop is what fragmentation held
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+            trimmed = process.memory_info().rss
+        except OSError:
+            pass
         line = {
             "articles": done,
             "s": round(time.perf_counter() - start, 1),
-            "rss_mib": round(process.memory_info().rss / 1024**2),
+            "rss_mib": round(rss_now / 1024**2),
+            "rss_trimmed_mib": round(trimmed / 1024**2),
+            "py_blocks": _sys.getallocatedblocks(),
+            "arrow_mib": round(pa.total_allocated_bytes() / 1024**2, 1),
             "duckdb_mib": round((used or 0) / 1024**2),
             "duckdb_temp_mib": round((temp or 0) / 1024**2),
             "duckdb_top": ", ".join(f"{t} {b / 1024**2:.0f}" for t, b in top),
@@ -342,6 +381,9 @@ def store_only(
         print("probe", json.dumps(line, default=str), flush=True)
 
     with Store(db) as store:
+        for option in duckdb_set:  # experiments: "allocator_flush_threshold=16MB"
+            name, _, value = option.partition("=")
+            store.con.execute(f"SET {name.strip()} = '{value.strip()}'")
         batch: list[Extraction] = []
         done = 0
         for record in generate(n, seed=seed, dup_rate=dup_rate):
@@ -427,6 +469,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--probe-every", type=int, default=0, help="store-only: print memory every N articles"
     )
+    parser.add_argument(
+        "--drop-coarse",
+        action="store_true",
+        help="store-only: leave out events with a month/year date and no country (fusion chains them)",
+    )
+    parser.add_argument(
+        "--duckdb-set", action="append", default=[], help="store-only: SET NAME=VALUE on the connection"
+    )
     parser.add_argument("--trace", action="store_true", help="store-only: tracemalloc the Python heap")
     args = parser.parse_args(argv)
 
@@ -444,8 +494,10 @@ def main(argv: list[str] | None = None) -> int:
                 dup_rate=args.dup_rate,
                 events_per_article=args.events_per_article,
                 same_event_rate=args.same_event_rate,
+                drop_coarse=args.drop_coarse,
                 probe_every=args.probe_every,
                 trace=args.trace,
+                duckdb_set=tuple(args.duckdb_set),
             )
             size = db_size(db)
             peak_mb = sampler.peak / 1024**2
@@ -455,7 +507,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"machine     {machine()}")
             print(
                 f"store only  {args.articles} distinct generated articles (dup-rate {args.dup_rate}, "
-                f"same-event rate {args.same_event_rate}), records synthesised from 32 extracted ones, "
+                f"same-event rate {args.same_event_rate}{', coarse dropped' if args.drop_coarse else ''}), "
+                "records synthesised from 32 extracted ones, "
                 f"{stats['events'] / max(1, args.articles):.1f} events/article stored"
             )
             print(

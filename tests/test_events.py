@@ -217,3 +217,150 @@ def test_missiles_fired_by_aircraft_are_an_air_strike(extractor: Any) -> None:
     assert [e.acled_sub_event_type for e in jets] == ["Air/drone strike"]
     ground = _events(extractor, "Rebels fired mortars at the army base.")
     assert [e.acled_sub_event_type for e in ground] == ["Shelling/artillery/missile attack"]
+
+
+# --------------------------------------------------------------------------------------------
+# what a request asks for, what a protest is against, and road blocks at protests
+
+
+def test_the_content_of_a_demand_is_part_of_the_demand(extractor: Any) -> None:
+    events = _events(extractor, "Norway demanded that its allies expel the ambassador of Peru.")
+    assert _types(events) == ["REQUEST"]
+
+
+def test_an_urged_withdrawal_is_no_withdrawal(extractor: Any) -> None:
+    events = _events(extractor, "Chile urged Bolivia to withdraw its troops from the border on Monday.")
+    assert _types(events) == ["REQUEST"]
+    assert all(e.acled_event_type is None for e in events)
+
+
+def test_a_march_to_demand_reforms_is_one_protest(extractor: Any) -> None:
+    events = _events(
+        extractor, "Thousands of farmers staged a march in Lima on Sunday to demand lower fuel prices."
+    )
+    assert _types(events) == ["PROTEST"]
+
+
+def test_what_a_protest_is_against_is_background(extractor: Any) -> None:
+    events = _events(
+        extractor, "Hundreds of nurses rallied in Oslo on Friday against the arrest of their union leader."
+    )
+    assert _types(events) == ["PROTEST"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Angry farmers blocked the main highway into Lyon on Tuesday during a protest over fuel taxes.",
+         ("Riots", "Violent demonstration")),
+        ("Some protesters marched peacefully in Lyon on Tuesday, while others clashed with police.",
+         ("Riots", "Violent demonstration")),
+        ("Riot police suppressed a peaceful demonstration by students in Lyon on Tuesday.",
+         ("Protests", "Protest with intervention")),
+    ],
+)  # fmt: skip
+def test_road_blocks_clashes_and_suppression_at_protests(extractor: Any, text: str, expected: Any) -> None:
+    events = _events(extractor, text)
+    labelled = [(e.acled_event_type, e.acled_sub_event_type) for e in events if e.acled_event_type]
+    assert labelled and labelled[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "plover", "code"),
+    [
+        ("Red Cross teams evacuated the wounded from the village of Arlon on Sunday.", "AID", "073"),
+        ("The rebels dismissed an appeal from the bishop to lay down their weapons.", "REJECT", "120"),
+        ("The Kenyan government denied permission for a new mosque in Mombasa.", "REJECT", "120"),
+        ("Norway suspended part of its economic aid program for Chad on Monday.", "SANCTION", "162"),
+        ("Danish doctors handed over 500 kg of medicine to the clinic in Arlon.", "AID", "073"),
+        ("A prosecutor in Lima opened an investigation into three police officers.", "ACCUSE", "090"),
+        ("The Kenyan president received a mission of observers from the African Union.", "RETREAT", "0862"),
+    ],
+)
+def test_trigger_senses_fixed_by_their_objects(extractor: Any, text: str, plover: str, code: str) -> None:
+    events = _events(extractor, text)
+    assert events, text
+    assert (events[0].plover_type, events[0].cameo_code) == (plover, code)
+
+
+def test_continuing_an_act_is_ongoing_not_announced(extractor: Any) -> None:
+    events = _events(extractor, "Police in Quito continued to arrest student activists on Monday.")
+    assert [(e.plover_type, e.modality) for e in events] == [("COERCE", "ongoing")]
+
+
+def test_a_remit_is_no_act_and_only_acts_get_acled_types(extractor: Any) -> None:
+    text = "A Nordic force tasked with fighting the rebels withdrew from the Arlon base on Monday."
+    fighting = [e for e in _events(extractor, text) if e.plover_type == "ASSAULT"]
+    assert fighting and all(e.modality == "hypothetical" and e.acled_event_type is None for e in fighting)
+    denied = _events(extractor, "The army denied that its soldiers had attacked civilians in Arlon.")
+    assert denied and all(e.acled_event_type is None for e in denied if e.modality == "denied")
+
+
+def test_fighters_leaving_their_stronghold_pull_out(extractor: Any) -> None:
+    events = _events(extractor, "Rebel fighters began leaving their last stronghold in Arlon on Tuesday.")
+    assert [(e.plover_type, e.acled_sub_event_type) for e in events] == [
+        ("RETREAT", "Non-violent transfer of territory")
+    ]
+
+
+def test_two_verbs_share_their_object(extractor: Any) -> None:
+    events = _events(extractor, "The Chadian army killed and wounded dozens of rebels near Abeche on Sunday.")
+    assert events and events[0].acled_sub_event_type == "Armed clash"
+    assert events[0].target_actors
+
+
+def test_riot_police_and_protests_still_to_come_set_no_riot_scene(extractor: Any) -> None:
+    arrests = _events(
+        extractor, "Police arrested dozens of union activists on Monday in anticipation of mass protests."
+    )
+    assert [(e.plover_type, e.acled_sub_event_type) for e in arrests] == [("COERCE", "Arrests")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Rebels used mustard gas against an army unit near Arlon on Sunday.", "Chemical weapon"),
+        ("Chlorine bombs were dropped on a market in Arlon in June, inspectors said.", "Chemical weapon"),
+        ("Government jets dropped bombs on a market in Arlon on Sunday.", "Air/drone strike"),
+        (
+            "Police violently dispersed a protest by nurses in Arlon on Sunday.",
+            "Excessive force against protesters",
+        ),
+        ("Police broke up a sit-in by nurses in Arlon on Sunday.", "Protest with intervention"),
+        (
+            "The cease-fire agreement between Chad and the rebels is set to take effect at midnight.",
+            "Agreement",
+        ),
+        (
+            "A swathe of territory was handed over by Chadian forces to rebel control on Monday.",
+            "Non-violent transfer of territory",
+        ),
+        (
+            "Nordic troops handed control of the camp back to the Chadian army on Monday.",
+            "Non-violent transfer of territory",
+        ),
+    ],
+)
+def test_means_payloads_dispersals_and_truces_taking_effect(extractor: Any, text: str, expected: str) -> None:
+    events = [e for e in _events(extractor, text) if e.acled_sub_event_type]
+    assert events and events[0].acled_sub_event_type == expected, [
+        (e.trigger.text, e.acled_sub_event_type) for e in events
+    ]
+
+
+def test_police_using_tear_gas_is_no_chemical_attack(extractor: Any) -> None:
+    events = _events(extractor, "Police used tear gas against nurses protesting in Arlon on Sunday.")
+    assert all(e.acled_sub_event_type != "Chemical weapon" for e in events)
+
+
+def test_an_exchange_of_fire_is_a_clash(extractor: Any) -> None:
+    events = _events(extractor, "Chadian soldiers exchanged fire with rebels near Abeche on Monday.")
+    assert [(e.plover_type, e.acled_sub_event_type) for e in events] == [("ASSAULT", "Armed clash")]
+
+
+def test_an_event_told_as_background_ranks_below_the_news(extractor: Any) -> None:
+    main = _events(extractor, "Gunmen killed nine villagers near Abeche on Monday.")
+    later = _events(extractor, "Troops arrived in Abeche on Monday after gunmen killed nine villagers.")
+    killed_main = next(e for e in main if e.trigger.text == "killed")
+    killed_later = next(e for e in later if e.trigger.text == "killed")
+    assert killed_later.confidence < killed_main.confidence

@@ -102,6 +102,29 @@ def test_same_type_in_different_cities_or_days_is_not_fused() -> None:
     assert not same_event(report("g", target_actors=(HAMAS,)), report("h", target_actors=(pij,)))
 
 
+def test_reports_alike_only_by_country_do_not_chain() -> None:
+    """Two reports without a place whose actors share only a country ("soldiers" of Nigeria on one
+    day) are not one event; the same named actor in the same kind of act is."""
+    soldiers = ActorRef("soldiers", country="NGA", cameo_code="NGAMIL")
+    troops = ActorRef("troops", country="NGA", cameo_code="NGAMIL")
+    a = report("a", location=None, source_actors=(soldiers,), target_actors=())
+    assert not same_event(a, report("b", location=None, source_actors=(troops,), target_actors=()))
+    bombers = ActorRef("female suicide bombers")
+    suicide = dict(plover_mode="suicide-attack", acled_sub_event_type="Suicide bomb", target_actors=())
+    x = report("x", location=None, source_actors=(bombers,), **suicide)
+    y = report("y", location=TYRE, source_actors=(ActorRef("Female suicide bombers"),), **suicide)
+    assert same_event(x, y)
+
+
+def test_coarse_reports_need_a_specific_place_and_matching_actors() -> None:
+    month = DateValue("2024-11", "month", "2024-11-01", "2024-11-30")
+    a = report("a", date=month, location=LEBANON)
+    assert not same_event(a, report("b", date=month, location=LEBANON))  # a country is not enough
+    assert same_event(report("c", date=month), report("d", date=month))  # Tyre, Israel -> Hezbollah
+    nobody = report("f", date=month, source_actors=(), target_actors=())
+    assert not same_event(report("e", date=month), nobody)
+
+
 def test_dates_overlap_within_their_precision() -> None:
     a = report("a")
     week = report("b", date=DateValue("2024-W47", "week", "2024-11-18", "2024-11-24"))

@@ -350,7 +350,7 @@ def test_a_facility_named_after_its_place(gaz: Gazetteer) -> None:
     assert court.text == "the Henry County Courthouse"
     airport = gaz.resolve("Vancouver International Airport", kind="FAC")
     assert airport is not None and airport.country == "CAN"
-    assert gaz.resolve("the Gulf of Alaska", kind="LOC") is None  # "of" heads nothing: not "the Gulf"
+    assert gaz.resolve("the Gulf of Zarnia", kind="LOC") is None  # "of" heads nothing: not "the Gulf"
 
 
 def test_regions_continents_and_country_points(gaz: Gazetteer) -> None:
@@ -394,3 +394,128 @@ def test_bad_abbreviations_and_county_table(tmp_path: Path) -> None:
     counties.write_text("name,lat\n", encoding="utf-8")
     with pytest.raises(ResourceError, match="expected the header"):
         Gazetteer.load(_write(tmp_path, [GOOD_PLACE]), counties_path=counties)
+
+
+# --- weighing the article's other names (invented places) ----------------------------------
+def _state(name: str) -> Place:
+    return Place(
+        name=name, country="USA", admin1=name, lat=None, lon=None, feature="state", precision="admin1"
+    )
+
+
+def _local(gid: int, name: str, country: str, population: int, at: tuple[float, float], **kw: str) -> _City:
+    return _City(gid, name, at[0], at[1], country, population, kw.get("admin1"), kw.get("feature", "city"))
+
+
+def test_a_named_state_that_is_not_the_main_one_still_beats_a_big_namesake() -> None:
+    """'Fooville' in an article naming Norland twice and Sudland once: the Sudland town, not the
+    foreign city 300 times its size."""
+    cities = {
+        "fooville": [
+            _local(1, "Fooville", "FRA", 3_000_000, (48.0, 2.0)),
+            _local(2, "Fooville", "USA", 10_000, (36.0, -88.0), admin1="Sudland"),
+        ]
+    }
+    states = {"norland": _state("Norland"), "sudland": _state("Sudland")}
+    gaz = Gazetteer(countries={}, country_names={}, curated={}, cities=cities, states=states)
+    assert gaz.resolve("Fooville").geonameid == 1  # type: ignore[union-attr]
+    place = gaz.resolve("Fooville", names=["Norland", "Norland", "Sudland", "Fooville"])
+    assert place is not None and place.geonameid == 2
+
+
+def test_two_ambiguous_names_with_namesakes_80_km_apart_point_at_each_other() -> None:
+    """'Barton' next to 'Elm County': of Barton's namesakes, the one 80 km from an Elm County."""
+    cities = {
+        "barton": [
+            _local(1, "Barton", "GBR", 50_000, (52.0, 0.0)),
+            _local(2, "Barton", "USA", 8_000, (40.0, -90.0), admin1="Norland"),
+        ]
+    }
+    counties = {
+        "elm county": [
+            _local(0, "Elm County", "USA", 40_000, (40.72, -90.0), admin1="Norland", feature="county"),
+            _local(0, "Elm County", "USA", 40_000, (35.0, -80.0), admin1="Sudland", feature="county"),
+        ]
+    }
+    gaz = Gazetteer(countries={}, country_names={}, curated={}, cities=cities, counties=counties)
+    assert gaz.resolve("Barton").geonameid == 1  # type: ignore[union-attr]
+    place = gaz.resolve("Barton", names=["Barton", "Elm County", "Barton"])
+    assert place is not None and place.geonameid == 2
+    far = {"elm county": [counties["elm county"][1], _local(0, "Elm County", "USA", 9, (30.0, -100.0))]}
+    gaz = Gazetteer(countries={}, country_names={}, curated={}, cities=cities, counties=far)
+    assert gaz.resolve("Barton", names=["Barton", "Elm County"]).geonameid == 1  # type: ignore[union-attr]
+
+
+def test_far_and_a_compass_word_qualify_a_region(gaz: Gazetteer) -> None:
+    texas = gaz.resolve("far western Texas")
+    assert texas is not None and (texas.admin1, texas.precision) == ("Texas", "admin1")
+    state = gaz.resolve("Far North Ohio")
+    assert state is not None and state.admin1 == "Ohio"
+
+
+def test_a_word_before_a_compass_word_is_no_facilitys_place() -> None:
+    """'Far East' is no facility of a town whose alternate name is 'Far'; 'Farmont Mall' is."""
+    alternates = {"far": [_local(7, "Farmont", "USA", 100_000, (40.0, -95.0), admin1="Norland")]}
+    gaz = Gazetteer(countries={}, country_names={}, curated={}, city_alternates=alternates)
+    assert gaz.resolve("Far East") is None
+    mall = gaz.resolve("Far Mall")
+    assert mall is not None and mall.geonameid == 7
+
+
+def test_divisions_and_seas_beyond_the_middle_east(gaz: Gazetteer) -> None:
+    bavaria = gaz.resolve("Bavaria")
+    assert bavaria is not None and (bavaria.country, bavaria.precision) == ("DEU", "admin1")
+    hubei = gaz.resolve("Hubei province")
+    assert hubei is not None and hubei.country == "CHN"
+    sea = gaz.resolve("the Black Sea", kind="LOC")
+    assert sea is not None and sea.feature == "sea" and sea.country is None
+    fars = gaz.resolve("Fars")  # a news agency's name alone; the province is "Fars Province"
+    assert fars is None or fars.admin1 != "Fars"
+    assert gaz.resolve("Atlantic Widgets", kind="GPE") is None  # no one-word ocean heads a firm's name
+
+
+def test_more_ambiguous_names_nearby_count_for_more() -> None:
+    """'Barton' near namesakes of both 'Elm County' and 'Oak County' beats a bigger Barton near one."""
+    cities = {
+        "barton": [
+            _local(1, "Barton", "USA", 50_000, (40.0, -90.0), admin1="Norland"),
+            _local(2, "Barton", "USA", 20_000, (35.0, -80.0), admin1="Sudland"),
+        ]
+    }
+    counties = {
+        "elm county": [
+            _local(0, "Elm County", "USA", 40_000, (40.3, -90.0), admin1="Norland", feature="county"),
+            _local(0, "Elm County", "USA", 40_000, (35.3, -80.0), admin1="Sudland", feature="county"),
+        ],
+        "oak county": [
+            _local(0, "Oak County", "USA", 40_000, (35.0, -80.4), admin1="Sudland", feature="county"),
+            _local(0, "Oak County", "USA", 40_000, (30.0, -100.0), admin1="Westland", feature="county"),
+        ],
+    }
+    gaz = Gazetteer(countries={}, country_names={}, curated={}, cities=cities, counties=counties)
+    assert gaz.resolve("Barton", names=["Barton", "Elm County"]).geonameid == 1  # type: ignore[union-attr]
+    place = gaz.resolve("Barton", names=["Barton", "Elm County", "Oak County"])
+    assert place is not None and place.geonameid == 2
+
+
+def test_a_name_only_an_alternate_matches_does_not_anchor_the_article() -> None:
+    """'Strayville' listed as another name of a big town in Norland says nothing about 'Fooville'."""
+    fooville = [
+        _local(1, "Fooville", "USA", 8_000, (40.0, -90.0), admin1="Norland"),
+        _local(2, "Fooville", "USA", 30_000, (35.0, -80.0), admin1="Sudland"),
+    ]
+    big = _local(3, "Bigburg", "USA", 60_000, (45.0, -100.0), admin1="Norland")
+    stray = Gazetteer(
+        countries={},
+        country_names={},
+        curated={},
+        cities={"fooville": fooville},
+        city_alternates={"strayville": [big]},
+    )
+    place = stray.resolve("Fooville", names=["Strayville", "Fooville"])
+    assert place is not None and place.geonameid == 2
+    own = Gazetteer(
+        countries={}, country_names={}, curated={}, cities={"fooville": fooville, "strayville": [big]}
+    )
+    place = own.resolve("Fooville", names=["Strayville", "Fooville"])
+    assert place is not None and place.geonameid == 1

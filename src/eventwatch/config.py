@@ -22,9 +22,10 @@ class Settings:
     fetch_timeout_s: float = 20.0
     max_input_bytes: int = 20_000_000
     progress: bool = True
-    # DuckDB's memory cap per connection: past it DuckDB evicts buffers (and spills to a temporary
-    # folder) instead of growing; its default, 80% of RAM, let a long ingest grow without bound.
-    db_memory_limit: str = "1GB"
+    # DuckDB's memory cap ("1GB"; "" leaves DuckDB's default, 80% of RAM): past it DuckDB evicts
+    # cached blocks and spills. Its indexes cannot be evicted (about 14 KiB per stored article),
+    # so a cap below their size makes writes fail: no fixed default is safe for every database.
+    db_memory_limit: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -16,8 +16,11 @@ time.
   ISR contains ISRMIL; name, or country where one of the two is not resolved to an id), or one side
   unknown or only vague (an actor with neither id nor country: "people", "gunmen"); in battles the
   sides may be given either way round;
-- and at least one positive anchor: an actor that overlaps, or a place that matches. Two reports
-  that agree only by knowing nothing are not fused.
+- and a positive anchor: a place that matches, or (where a report has no place) the same actor
+  resolved to an id on both sides, or the same actor name with the same ACLED sub-event type;
+  actors alike only by country ("soldiers" of one country) anchor nothing. Coarse reports need
+  more: the same region or point, and actors that match. On a realistic stream (bench/ingest.py)
+  looser rules chained hundreds of reports into one event.
 
 ``cluster(reports)`` groups reports deterministically, whatever order they come in, from the most
 specific place to the least: reports with a point place are linked into connected components; then
@@ -183,9 +186,12 @@ def place_relation(a: Place | None, b: Place | None, *, radius_km: float = RADIU
     return "unknown"
 
 
-def _actor_match(x: ActorRef, y: ActorRef) -> bool:
+def _actor_match(x: ActorRef, y: ActorRef, *, strict: bool = False) -> bool:
     """The same actor, or one that contains the other by CAMEO code (ISR and ISRMIL: Israel and
-    its army), or, where one is not resolved to an id, the same name or country."""
+    its army), or, where one is not resolved to an id, the same name or country. ``strict``: only
+    actors resolved to ids on both sides count ("soldiers" of one country on both sides do not)."""
+    if strict and not (x.actor_id and y.actor_id):
+        return False
     cx, cy = (x.cameo_code or "").upper(), (y.cameo_code or "").upper()
     if len(cx) >= 3 and len(cy) >= 3 and (cx.startswith(cy) or cy.startswith(cx)):
         return True
@@ -202,12 +208,16 @@ def _vague(actor: ActorRef) -> bool:
 
 
 def side_relation(a: Sequence[ActorRef], b: Sequence[ActorRef]) -> str:
-    """How one side of two events relates: "same" (an actor overlaps), "unknown" (a side is empty
-    or only vague) or "different"."""
+    """How one side of two events relates: "same" (resolved actors overlap), "alike" (only by
+    name or country), "unknown" (a side is empty or only vague) or "different"."""
     if not a or not b:
         return "unknown"
-    if any(_actor_match(x, y) for x in a for y in b):
+    if any(_actor_match(x, y, strict=True) for x in a for y in b):
         return "same"
+    if any(_norm(x.name) and _norm(x.name) == _norm(y.name) for x in a for y in b):
+        return "named"
+    if any(_actor_match(x, y) for x in a for y in b):
+        return "alike"
     if all(_vague(x) for x in a) or all(_vague(y) for y in b):
         return "unknown"
     return "different"
@@ -215,6 +225,7 @@ def side_relation(a: Sequence[ActorRef], b: Sequence[ActorRef]) -> str:
 
 def _actors(a: Event, b: Event) -> str:
     """How the actors of two events relate, both sides together (battles either way round)."""
+    rank = {"different": 0, "unknown": 1, "alike": 2, "named": 3, "same": 4}
     best = "different"
     orders = [(b.source_actors, b.target_actors)]
     if a.acled_event_type == "Battles" and b.acled_event_type == "Battles":
@@ -223,9 +234,9 @@ def _actors(a: Event, b: Event) -> str:
         sides = (side_relation(a.source_actors, source), side_relation(a.target_actors, target))
         if "different" in sides:
             continue
-        if "same" in sides:
-            return "same"
-        best = "unknown"
+        found = max(sides, key=rank.__getitem__)
+        if rank[found] > rank[best]:
+            best = found
     return best
 
 
@@ -253,7 +264,16 @@ def same_event(a: Report, b: Report, *, coarse_days: int = COARSE_DAYS, radius_k
     actors = _actors(ea, eb)
     if actors == "different":
         return False
-    return "same" in (place, actors)
+    if is_coarse(ia, coarse_days=coarse_days):
+        # "strikes in November": only the same place and the same actors make two such one event,
+        # else loose reports chain a month of strikes together
+        specific = min(place_rank(ea.location), place_rank(eb.location)) >= 2
+        return place == "same" and specific and actors != "unknown"
+    # the same place, or (where a report has no place) the same resolved actor, or the same named
+    # actor doing the same kind of act ("female suicide bombers", a suicide bombing, that day);
+    # two reports alike only by country ("soldiers" of Nigeria) on one day are not enough
+    same_kind = bool(ea.acled_sub_event_type) and ea.acled_sub_event_type == eb.acled_sub_event_type
+    return place == "same" or actors == "same" or (actors == "named" and same_kind)
 
 
 class _Sets:

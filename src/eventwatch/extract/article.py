@@ -84,9 +84,17 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
     def geocode(name: str, label: str) -> Place | None:
         """One answer per name and label in an article: the gazetteer weighs the same evidence each time."""
         if (name, label) not in geocoded:
-            geocoded[name, label] = resources.gazetteer.resolve(
+            place = resources.gazetteer.resolve(
                 name, context_countries=geo_countries, kind=label, names=place_names
             )
+            if label in PLACE_LABELS:
+                # A demonym the model tagged as a place ("Syrian") names its country, never a
+                # town whose alternate names happen to include it; so does a state's epithet
+                # the gazetteer lacks ("the Islamic Republic").
+                code = resources.actors.country_of(name)
+                if code is not None and (place is None or resources.actors.lookup(name) is None):
+                    place = resources.gazetteer.country(code) or place
+            geocoded[name, label] = place
         return geocoded[name, label]
 
     resolver = ParticipantResolver(

@@ -39,6 +39,7 @@ STRONG_TRIGGER = 0.7
 # marched", "a weapons cache was found"); every other event needs a source or a target
 SELF_EVIDENT_TYPES = frozenset({"ASSAULT", "PROTEST", "COERCE"})
 GENERIC_ASSAULT_MODES = frozenset({None, "firearms", "primitive"})
+DELIVERY_MODES = frozenset({"aerial", "drone", "heavy-weapons", "explosives"})  # a chemical payload wins
 BACKGROUND_MARKS = frozenset({"after", "before", "since", "once", "because", "although", "though"})
 MEANS_PREPS = frozenset({"in", "by", "with", "during", "through", "using"})
 AIR_STRIKE_WORDS = frozenset({"strike", "raid", "attack", "bombardment", "assault", "bombing", "campaign"})
@@ -136,14 +137,35 @@ PROTEST_WORDS = frozenset(
     {"protest", "protester", "protestor", "demonstration", "demonstrator", "rally", "march", "marcher",
      "crowd", "sit", "picket", "rioter"}
 )  # fmt: skip
-LETHAL_WORDS = frozenset({"live", "kill", "dead", "death", "lethal", "fatally", "massacre", "excessive"})
+LETHAL_WORDS = frozenset(
+    {
+        "live",
+        "kill",
+        "dead",
+        "death",
+        "lethal",
+        "fatal",
+        "fatally",
+        "massacre",
+        "excessive",
+        "violently",
+        "brutally",
+    }
+)
 CONTROL_WORDS = frozenset(
     {"gas", "teargas", "cannon", "rubber", "baton", "pepper", "disperse", "dispel", "break", "arrest",
      "detain", "truncheon", "stun", "grenade", "clear", "charge"}
 )  # fmt: skip
 RIOT_WORDS = frozenset(
     {"clash", "stone", "rock", "molotov", "firebomb", "torch", "burn", "vandalize", "vandalise", "loot",
-     "smash", "riot", "violent", "ransack", "storm", "hurl", "throw", "petrol", "set", "attack"}
+     "smash", "riot", "violent", "ransack", "storm", "hurl", "throw", "petrol", "set", "attack",
+     "barricade", "aggressive"}
+)  # fmt: skip
+# ACLED counts road-blocking by protesters as a violent demonstration
+BLOCK_WORDS = frozenset({"block", "blockade", "barricade", "shut"})
+ROAD_WORDS = frozenset(
+    {"road", "highway", "street", "thoroughfare", "motorway", "bridge", "junction", "intersection",
+     "railway", "traffic", "route", "roadway", "freeway", "expressway"}
 )  # fmt: skip
 # violence that only a crowd commits at a protest (not "attack" or "fire", which police do too)
 CROWD_RIOT_WORDS = frozenset(
@@ -151,6 +173,7 @@ CROWD_RIOT_WORDS = frozenset(
      "rioter", "vandalize", "vandalise", "smash", "ransack", "hurl", "petrol", "confrontation", "unrest"}
 )  # fmt: skip
 INTERVENTION = ("Protests", "Protest with intervention")
+FORESTALL_WORDS = frozenset({"anticipation", "ahead", "before", "prevent", "avert", "forestall", "pre-empt"})
 STATE_TYPES = frozenset({"police", "military", "state", "government", "intelligence"})
 
 
@@ -159,7 +182,20 @@ def _protest_context(events: list[Event], sent: SpacySpan) -> list[Event]:
     protesters who clash, burn or throw stones make a violent demonstration; police who disperse
     or arrest them a protest with intervention; police who fire live rounds or kill, excessive
     force against protesters. The label goes on the protest and on the state's action at it."""
-    lemmas = {t.lemma_.lower() for t in sent} | {t.lower_ for t in sent}
+    # "riot police", "riot gear": the unit's name says nothing about what the crowd did
+    words = [
+        t
+        for t in sent
+        if not (t.lower_ == "riot" and t.dep_ in ("compound", "amod") and t.head.pos_ == "NOUN")
+    ]
+    lemmas = {t.lemma_.lower() for t in words} | {t.lower_ for t in words}
+    # "arrested activists ahead of planned protests": a protest still to come sets no scene
+    if not any(
+        t.lemma_.lower() in PROTEST_WORDS
+        and not any(a.lemma_.lower() in FORESTALL_WORDS for a in t.ancestors)
+        for t in words
+    ):
+        lemmas -= PROTEST_WORDS
     if not (lemmas & PROTEST_WORDS or any(e.plover_type == "PROTEST" for e in events)):
         return events
     state_acts = [e for e in events if _state_action_at_protest(e)]
@@ -169,7 +205,9 @@ def _protest_context(events: list[Event], sent: SpacySpan) -> list[Event]:
         label = ("Protests", "Excessive force against protesters")
     elif state_acts or (lemmas & CONTROL_WORDS and lemmas & {"police", "security", "force", "riot"}):
         label = ("Protests", "Protest with intervention")
-    if crowd_violence or (lemmas & RIOT_WORDS and any(e.plover_type == "PROTEST" for e in events)):
+    blocked_roads = bool(lemmas & BLOCK_WORDS and lemmas & ROAD_WORDS)
+    riot_words = bool(lemmas & RIOT_WORDS) or blocked_roads
+    if crowd_violence or (riot_words and any(e.plover_type == "PROTEST" for e in events)):
         label = ("Riots", "Violent demonstration") if label is None or not state_acts else label
     if label == INTERVENTION and (crowd_violence or lemmas & CROWD_RIOT_WORDS):
         # a crowd that fights back is a violent demonstration, police intervention or not
@@ -198,9 +236,13 @@ def _state_action_at_protest(event: Event) -> bool:
 
 
 def _crowd_violence(event: Event) -> bool:
-    """Protesters attacking, clashing or destroying: civilians as the source of violence."""
+    """Protesters attacking, clashing or destroying: civilians as the source of violence, or no
+    named source fighting the police ("others clashed with police")."""
     sources = {a.type for a in event.source_actors}
+    targets = {a.type for a in event.target_actors}
     violent = event.plover_type == "ASSAULT" or event.plover_mode in ("destroy", "loot", "riot")
+    if violent and not sources and targets and targets <= {"police"}:
+        return True
     return violent and bool(sources) and sources <= {"civilians", "person"}
 
 
@@ -249,13 +291,19 @@ def _merge_same_happening(
             absorbed = _absorb(outer, event, text=doc_text(token.doc))
             merged[head.i] = _recode_acled(absorbed, resources, clash=clash)
             dropped.add(token.i)
+    # an event reached through a light verb's clause belongs to its noun ("began a strike to demand")
+    live = {i: e for i, e in merged.items() if i not in dropped}
+    reach = {**live, **{a: live[t] for a, t in light_anchors.items() if t in live and a not in live}}
     for token, event in built:
-        if token.i not in dropped and _purpose_of_another(token, event, merged):
+        if token.i in dropped:
+            continue
+        if _purpose_of_another(token, event, reach) or _grievance_of_protest(token, event, reach):
             dropped.add(token.i)
     return [merged[token.i] for token, _ in built if token.i not in dropped]
 
 
 PURPOSE_DEPS = frozenset({"advcl", "xcomp", "relcl", "acl"})
+GRIEVANCE_PREPS = frozenset({"against", "over", "of", "at"})
 UNREALISED = frozenset({"intended", "hypothetical", "planned"})
 
 
@@ -263,18 +311,44 @@ def _purpose_of_another(token: Token, event: Event, events: dict[int, Event]) ->
     """An unrealised event in the purpose or the content of another event's clause is part of
     that event, not one of its own: "telephoned his counterpart to discuss ...", "backed a
     resolution that aims to impose a blockade"."""
-    if event.modality not in UNREALISED:
+    demand = event.plover_type == "REQUEST"  # "staged a march to demand reforms": what the march asks
+    if event.modality not in UNREALISED and not demand:
         return False
-    node, crossed = token, False
+    node, crossed, content = token, False, False
     for _ in range(4):
         if node.head.i == node.i:
             return False
         crossed = crossed or node.dep_ in PURPOSE_DEPS
+        content = content or node.dep_ == "ccomp"
         node = node.head
         outer = events.get(node.i)
         if outer is not None:
+            if demand and event.modality not in UNREALISED:
+                return crossed and outer.plover_type == "PROTEST"
+            # "demanded that the partners refuse ...": the content of a demand is what it asks for
+            crossed = crossed or (content and outer.plover_type == "REQUEST")
             return crossed and outer.modality not in ("denied",) and outer.plover_type != event.plover_type
     return False
+
+
+def _grievance_of_protest(token: Token, event: Event, events: dict[int, Event]) -> bool:
+    """What a protest is against is its cause, told as background: "marched against the
+    execution", "a strike in protest of the arrests" code the protest, not a second event."""
+    if token.pos_ not in ("NOUN", "PROPN") or token.dep_ != "pobj" or event.plover_type == "PROTEST":
+        return False
+    prep = token.head
+    if prep.lower_ not in GRIEVANCE_PREPS:
+        return False
+    outer = events.get(prep.head.i)
+    if outer is not None and outer.plover_type == "PROTEST":
+        return True
+    # "in protest of the arrest": the noun "protest" names the protest's cause
+    above = prep.head
+    return (
+        above.lemma_.lower() == "protest"
+        and above.head.lower_ == "in"
+        and prep.lower_ in ("of", "at", "over", "against")
+    )
 
 
 ARMED_NOUNS = frozenset(
@@ -292,7 +366,7 @@ def _unresolved_target_types(trigger: Token, anchor: Token) -> list[str]:
     ("killed 20 militants") and military sites ("attacked a checkpoint") make it a clash."""
     types: list[str] = []
     for node in {trigger, anchor}:
-        for child in node.children:
+        for child in [*node.children, *_shared_objects(node)]:
             objs = [child] if child.dep_ in ("dobj", "nsubjpass") else []
             if child.dep_ == "prep" and child.lower_ in ("on", "against", "at"):
                 objs = [g for g in child.children if g.dep_ == "pobj"]
@@ -380,6 +454,10 @@ def _build(
         cued = weapon_mode(trigger, anchor)
         if cued is not None:
             plover_mode, cameo_code = cued
+    elif plover_type == "ASSAULT" and plover_mode in DELIVERY_MODES:
+        cued = weapon_mode(trigger, anchor)
+        if cued is not None and cued[0] == "cbrn":
+            plover_mode, cameo_code = cued  # "dropped chlorine bombs": what is delivered, not how
     if _weighed(anchor):
         return None  # "is considering sending aid": weighing an option (CAMEO 014), no act yet
     if (
@@ -420,13 +498,17 @@ def _build(
         source_types=[a.type or "" for a in sources],
         target_types=[a.type or "" for a in targets] + _unresolved_target_types(trigger, anchor),
     )
-    if acled is not None and _responsibility_for(trigger):
+    if modality in ("hypothetical", "denied"):
+        acled = None  # ACLED codes what happened: "any attack", "no clashes", "urged to withdraw"
+    elif acled is not None and _responsibility_for(trigger):
         acled = None  # "claimed responsibility for the attack": a claim about an attack told before
     if acled == ATTACK and _two_sided(trigger) and not any(a.type == "civilians" for a in sources + targets):
         acled = ARMED_CLASH  # "clashes erupted", "heavy fighting": both sides armed by the word itself
     confidence = rule.confidence * (0.9 if sources and targets else 0.5 if actorless else 0.7)
     if modality != "occurred":
         confidence *= 0.9
+    if _background_clause(anchor):
+        confidence *= 0.8  # "since the army withdrew in 2012": the setting, ranked below the news
     return Event(
         event_id=stable_id(ctx.article_id, ctx.index, trigger_span.start, plover_type),
         article_id=ctx.article_id,
@@ -552,13 +634,33 @@ ATTACK = ("Violence against civilians", "Attack")
 ARMED_CLASH = ("Battles", "Armed clash")
 # words that name fighting between two armed sides, whoever is named
 CLASH_WORDS = frozenset(
-    {"clash", "fighting", "fight", "firefight", "gunfight", "gunbattle", "skirmish", "battle", "shootout"}
+    {
+        "clash",
+        "fighting",
+        "fight",
+        "firefight",
+        "gunfight",
+        "gunbattle",
+        "skirmish",
+        "battle",
+        "shootout",
+        "exchange",
+    }
 )
 
 
 def _two_sided(trigger: Token) -> bool:
     """True for a trigger that names an exchange of fire ("clashes", "a gunbattle", "fought")."""
     return trigger.lemma_.lower() in CLASH_WORDS or trigger.lower_ in CLASH_WORDS
+
+
+def _background_clause(anchor: Token) -> bool:
+    """A verb in a clause told as background ("after the army withdrew", "since they clashed")."""
+    return (
+        anchor.pos_ in ("VERB", "AUX")
+        and anchor.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ in BACKGROUND_MARKS for c in anchor.children)
+    )
 
 
 def _main_clause(anchor: Token) -> bool:
@@ -715,6 +817,23 @@ def _verb_targets(
     if not targets:
         for obj in _prep_objects(verb, VERB_TARGET_PREPS):
             _extend(targets, resolver.resolve_all(obj))
+    if not targets:
+        for child in _shared_objects(verb):
+            _extend(targets, resolver.resolve_all(child))
+
+
+def _shared_objects(verb: Token) -> list[Token]:
+    """The object that a verb shares with the verb conjoined after it ("killed and wounded scores
+    of fighters"): the parse hangs it on the second verb only."""
+    if any(c.dep_ in ("dobj", "dative", "obj", "prep") for c in verb.children):
+        return []
+    return [
+        obj
+        for conj in verb.children
+        if conj.dep_ == "conj" and conj.pos_ == "VERB"
+        for obj in conj.children
+        if obj.dep_ == "dobj"
+    ]
 
 
 def _subject_of(verb: Token) -> tuple[Token | None, Token | None]:

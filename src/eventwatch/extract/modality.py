@@ -31,7 +31,7 @@ INTENT_VERBS = frozenset(
     {
         "intend", "decide", "aim", "vow", "pledge", "promise", "seek", "want", "resolve", "determine",
         "prepare", "agree", "announce", "say", "declare", "state", "insist", "emphasize", "stress",
-        "consensus", "agreement", "decision", "continue", "try", "attempt", "hope", "plot", "offer",
+        "consensus", "agreement", "decision", "try", "attempt", "hope", "plot", "offer",
     }
 )  # fmt: skip
 INTENT_ADJECTIVES = frozenset(
@@ -43,6 +43,16 @@ AGREEMENT_NOUNS = frozenset(
 INTENT_NOUNS = frozenset(
     {"consensus", "agreement", "decision", "plan", "intention", "bid", "attempt", "threat"}
 )
+# verbs and nouns of asking: what they ask for ("demanded that the army withdraw", "urged them to
+# talk", "a call for the troops to leave") is requested, not done
+REQUEST_WORDS = frozenset(
+    {"demand", "urge", "ask", "request", "call", "appeal", "press", "plea", "petition", "implore", "beg"}
+)
+REQUESTED_DEPS = frozenset({"ccomp", "xcomp", "acl", "advcl"})
+# "a force tasked with fighting the rebels": a remit, not an act
+ROLE_VERBS = frozenset({"task", "mandate", "entrust", "assign", "empower"})
+# "continued to arrest activists": the act goes on, it is not announced
+ONGOING_VERBS = frozenset({"continue", "keep"})
 BACKGROUND_PREPS = frozenset(
     {"despite", "amid", "after", "following", "since", "during", "before", "notwithstanding"}
 )
@@ -100,8 +110,14 @@ def modality_of(trigger: Token, anchor: Token) -> tuple[Modality, tuple[str, ...
             add("threatened", verb)
         elif lemma in PREVENTION_VERBS:
             add("hypothetical", verb)
-        elif lemma in PLAN_VERBS:
+        elif lemma in PLAN_VERBS and not _takes_effect(chain[depth - 1], verb):
             add("planned", verb)
+        elif (lemma in REQUEST_WORDS and chain[depth - 1].dep_ in REQUESTED_DEPS) or (
+            lemma in ROLE_VERBS and verb.dep_ == "acl"
+        ):
+            add("hypothetical", verb)
+        elif lemma in ONGOING_VERBS and depth == 1 and chain[0].dep_ == "xcomp":
+            add("ongoing", verb)
         elif lemma in INTENT_VERBS | INTENT_NOUNS | INTENT_ADJECTIVES and _infinitive_below(chain, depth):
             add("intended", verb)
     for kind in PRECEDENCE:
@@ -122,11 +138,29 @@ def _clause_chain(trigger: Token, anchor: Token) -> list[Token]:
             break
         node = node.head
         seen.add(node.i)
-        if node.pos_ in ("VERB", "AUX") or node.lemma_ in INTENT_NOUNS | INTENT_ADJECTIVES or node == anchor:
+        if (
+            node.pos_ in ("VERB", "AUX")
+            or node.lemma_ in INTENT_NOUNS | INTENT_ADJECTIVES | REQUEST_WORDS
+            or node == anchor
+        ):
             chain.append(node)
         if node.dep_ == "relcl" and _finite(node):
             break  # "the men whom they had taken hostage": a relative clause keeps its own modality
     return chain
+
+
+def _takes_effect(below: Token, verb: Token) -> bool:
+    """ "The truce is set to take effect at midnight": the agreement exists; only its start is
+    still to come."""
+    if below.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    for comp in verb.children:
+        if comp.dep_ != "xcomp":
+            continue
+        words = {c.lemma_.lower() for c in comp.subtree}
+        if comp.lemma_.lower() in ("take", "come", "go") and words & {"effect", "force"}:
+            return True
+    return False
 
 
 def _infinitive_below(chain: list[Token], depth: int) -> bool:

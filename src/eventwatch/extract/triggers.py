@@ -142,7 +142,9 @@ def _rule(entry: Any, *, pos: str, where: str) -> TriggerRule:
 # nouns that count or group what follows "of": "a number of barracks", "a team of doctors"
 QUANTITY_HEADS = frozenset(
     {"number", "series", "batch", "group", "team", "couple", "dozen", "dozens", "hundreds", "thousands",
-     "lot", "pair", "handful", "set", "quantity", "amount", "load", "convoy", "unit", "contingent"}
+     "lot", "pair", "handful", "set", "quantity", "amount", "load", "convoy", "unit", "contingent",
+     "part", "portion", "share", "kg", "kilogram", "ton", "tonne", "shipment", "consignment", "crate",
+     "swathe", "swath", "stretch", "tract"}
 )  # fmt: skip
 
 
@@ -209,6 +211,12 @@ def _consumed_by(rule: TriggerRule, verb: Token) -> tuple[int, ...]:
 def _modifier_lemmas(token: Token) -> set[str]:
     mods = {c.lemma_.lower() for c in token.children if c.dep_ in ("compound", "amod", "nmod", "nummod")}
     mods |= {c.text.lower() for c in token.children if c.dep_ in ("compound", "amod")}
+    # a hyphenated modifier the tokenizer split: "cease-fire agreement" is a ceasefire agreement
+    mods |= {
+        "".join(t.lower_ for t in c.subtree if t.text != "-")
+        for c in token.children
+        if c.dep_ == "compound" and any(t.text == "-" for t in c.subtree)
+    }
     if token.i > 0:
         prev = token.doc[token.i - 1]
         mods.add(prev.lemma_.lower())

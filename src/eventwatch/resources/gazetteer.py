@@ -79,6 +79,15 @@ _DIRECTIONS = frozenset(
         "southeastern", "southwestern",
     }
 )  # fmt: skip
+# A candidate in a state the article names (not its most named one) gets this much support: enough
+# to beat a namesake about 100 times bigger elsewhere ("Paris" in an article naming Illinois).
+_NAMED_STATE_SUPPORT = 2.0
+# Two ambiguous names whose namesakes lie this close point at each other: a town and the county
+# around it are often 50-100 km from the county's centre.
+_NAMESAKE_NEAR_KM = 100.0
+# Each further ambiguous name of the article with a namesake near a candidate adds this much (up to
+# 2.0 in all): "Springfield", "Greene County" and "Webster County" together point at Missouri.
+_EXTRA_NAMESAKE_SUPPORT = 0.5
 _MAX_WEAK_CANDIDATES = 20  # a name with more namesakes says nothing about where the article is
 _SHORT_WORDS = {"mt": "mount", "ft": "fort", "st": "saint", "pt": "point"}
 _ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an"})
@@ -137,7 +146,7 @@ def _written(text: str) -> str:
 
 def _variants(key: str) -> Iterable[str]:
     """The key, then spellings news varies: the Arabic article ("Qaim" / "al-Qaim"), and a
-    compass qualifier dropped ("northern Israel" -> Israel, at Israel's precision)."""
+    compass qualifier dropped ("northern Israel", "far north Texas" -> Israel, Texas, at their precision)."""
     yield key
     first, _, rest = key.partition(" ")
     if first in _SHORT_WORDS and rest:
@@ -148,6 +157,8 @@ def _variants(key: str) -> Iterable[str]:
         yield f"al {key}"
     if first in _DIRECTIONS and rest:
         yield from _variants(rest)
+    elif first == "far" and rest.partition(" ")[0] in _DIRECTIONS:
+        yield from _variants(rest)  # "far north Queensland", "far western Texas": the same qualifier
 
 
 class _City(NamedTuple):
@@ -171,6 +182,7 @@ class _Evidence:
     both: tuple[str, str] | None = None  # (ISO3, state name) of a name that is both ("Georgia")
     main_states: frozenset[str] = frozenset()  # the states most mentioned, when several are
     weak_points: tuple[tuple[float, float], ...] = ()  # where an ambiguous name's namesakes are
+    weak_groups: tuple[tuple[tuple[float, float], ...], ...] = ()  # the same, one group per other name
     mentions: int = 1  # how often the name occurs in the article
 
 
@@ -307,6 +319,8 @@ class Gazetteer:
                 head_key = _query_key(head)
                 if len(head_key) < 3 or head_key in _DIRECTIONS or not words[n][:1].isupper():
                     continue
+                if _query_key(words[n]) in _DIRECTIONS:
+                    continue  # "Far East", "Fort North": a qualifier and its direction name no facility
                 place = self._resolve_key(head, head_key, context, evidence, strict=True)
                 if place is not None:
                     break
@@ -412,14 +426,20 @@ class Gazetteer:
             if city.admin1 is not None and city.admin1 in evidence.main_states:
                 local = 2.5
             elif city.admin1 is not None and city.admin1 in evidence.states:
-                local = 1.25
+                local = _NAMED_STATE_SUPPORT
             near = min((_km(city.lat, city.lon, lat, lon) for lat, lon in evidence.points), default=math.inf)
             if near < 50:
                 local = max(local, 1.5)
             elif near < 150:
                 local = max(local, 0.75)
-            elif any(_km(city.lat, city.lon, lat, lon) < 50 for lat, lon in evidence.weak_points):
-                local = max(local, 1.0)
+            else:
+                # each other ambiguous name with a namesake close by is one more hint
+                hints = sum(
+                    any(_km(city.lat, city.lon, lat, lon) < _NAMESAKE_NEAR_KM for lat, lon in group)
+                    for group in evidence.weak_groups
+                )
+                if hints:
+                    local = max(local, min(1.0 + _EXTRA_NAMESAKE_SUPPORT * (hints - 1), 2.0))
             return score + local
             return score
 
@@ -446,7 +466,7 @@ class Gazetteer:
         countries: set[str] = set()
         states: Counter[str] = Counter()
         points: list[tuple[float, float]] = []
-        weak: list[tuple[float, float]] = []
+        groups: list[tuple[tuple[float, float], ...]] = []
         ambiguous: list[tuple[str, str, int]] = []
         for key, found in table.items():
             if key == exclude:
@@ -454,7 +474,8 @@ class Gazetteer:
             countries |= found.countries
             states.update({state: found.mentions for state in found.states})
             points.extend(found.points)
-            weak.extend(found.weak_points)
+            if found.weak_points:
+                groups.append(found.weak_points)
             if found.both is not None:
                 ambiguous.append((*found.both, found.mentions))
         for iso3, state, mentions in ambiguous:  # "Georgia": the state when the rest is about the US
@@ -468,7 +489,8 @@ class Gazetteer:
             states=frozenset(states),
             points=tuple(points),
             main_states=frozenset(state for state, n in states.items() if n == most),
-            weak_points=tuple(weak),
+            weak_points=tuple(point for group in groups for point in group),
+            weak_groups=tuple(groups),
         )
 
     def _name_evidence(self, names: tuple[str, ...]) -> dict[str, _Evidence]:
@@ -514,6 +536,9 @@ class Gazetteer:
         runner_up = candidates[1].population if len(candidates) > 1 else 0
         confident = top.population >= 50_000 and top.population >= 20 * runner_up
         confident = confident or (len(candidates) == 1 and top.population >= MIN_NAMESAKE_POPULATION)
+        # A place that only an alternate name matches ("Rogersville" is listed for a Chicago
+        # neighbourhood) may be a stray listing: it hints, it does not anchor the article.
+        confident = confident and (top in self._cities.get(key, ()) or top in self._counties.get(key, ()))
         if not confident or top.country is None:
             # Two ambiguous names of one article with namesakes side by side ("Paris" and "Henry
             # County", both in Tennessee) point at each other: keep where the namesakes are.

@@ -607,6 +607,10 @@ class Store:
                     raise
                 failure = f"writing {len(extractions)} article(s) to {self.path} failed, nothing was stored"
                 corrupt = _corrupt_problem(self.path, exc)
+                if "could not allocate" in str(exc) or "out of memory" in str(exc).lower():
+                    failure += (
+                        " (DuckDB's indexes must fit in its memory limit: raise EVENTWATCH_DB_MEMORY_LIMIT)"
+                    )
                 raise StoreError(f"{failure}: {corrupt or exc}") from exc
             except BaseException:
                 con.rollback()
