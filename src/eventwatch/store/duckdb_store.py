@@ -1125,25 +1125,13 @@ def _fused_event(lead: Event, row: dict[str, Any]) -> FusedEvent:
 
 def fusion_record(fused: FusedEvent) -> dict[str, Any]:
     """The JSON shape of what fusion adds to a fused event's row."""
+    from eventwatch.store.fusion import disagreements_plain, fused_fields
+
     return {
-        "n_reports": fused.n_reports,
-        "n_articles": fused.n_articles,
-        "n_sources": fused.n_sources,
-        "event_ids": list(fused.event_ids),
-        "article_ids": list(fused.article_ids),
-        "duplicate_ids": list(fused.duplicate_ids),
-        "sources": list(fused.sources),
-        "date_start": fused.date_start,
-        "date_end": fused.date_end,
+        **fused_fields(fused),
         "fatalities": None if fused.fatalities is None else dataclasses.asdict(fused.fatalities),
         "injured": None if fused.injured is None else dataclasses.asdict(fused.injured),
-        "disagreements": [
-            {
-                "field": d.field,
-                "readings": [{"value": r.value, "article_ids": list(r.article_ids)} for r in d.readings],
-            }
-            for d in fused.disagreements
-        ],
+        "disagreements": disagreements_plain(fused),
     }
 
 

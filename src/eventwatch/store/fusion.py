@@ -301,9 +301,10 @@ def _copies(store: Store, article_ids: list[str]) -> dict[str, list[tuple[str, s
     return out
 
 
-def fused_row(fused: FusedEvent) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "fused_id": fused.fused_id,
+def fused_fields(fused: FusedEvent) -> dict[str, Any]:
+    """What a fused event adds to its lead report, as plain values (the table row and the JSON
+    record both start from these)."""
+    return {
         "n_reports": fused.n_reports,
         "n_articles": fused.n_articles,
         "n_sources": fused.n_sources,
@@ -313,6 +314,13 @@ def fused_row(fused: FusedEvent) -> dict[str, Any]:
         "sources": list(fused.sources),
         "date_start": fused.date_start,
         "date_end": fused.date_end,
+    }
+
+
+def fused_row(fused: FusedEvent) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "fused_id": fused.fused_id,
+        **fused_fields(fused),
         "disagreements": json.dumps(disagreements_plain(fused), ensure_ascii=False),
     }
     for name in ("fatalities", "injured"):
