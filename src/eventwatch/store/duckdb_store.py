@@ -33,7 +33,8 @@ import re
 import threading
 import types
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from importlib import resources
@@ -593,25 +594,33 @@ class Store:
         """Store a batch in one transaction; see the module docstring for what is skipped.
         ``also`` runs in the same transaction, after the batch (``store.feeds`` marks feed items
         done with the articles they led to): both are committed, or neither."""
+        try:
+            with self._transaction() as con:
+                result = self._write(list(extractions))
+                if also is not None:
+                    also(con)
+        except StoreError:
+            raise
+        except Exception as exc:
+            failure = f"writing {len(extractions)} article(s) to {self.path} failed, nothing was stored"
+            corrupt = _corrupt_problem(self.path, exc)
+            if "could not allocate" in str(exc) or "out of memory" in str(exc).lower():
+                failure += (
+                    " (DuckDB's indexes must fit in its memory limit: raise EVENTWATCH_DB_MEMORY_LIMIT)"
+                )
+            raise StoreError(f"{failure}: {corrupt or exc}") from exc
+        return result
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction under the store's lock: committed when the block ends, rolled back when
+        it raises; the Arrow views ``_insert`` registered are unregistered either way."""
         with self._lock:
             con = self.con
             con.begin()
             try:
-                result = self._write(list(extractions))
-                if also is not None:
-                    also(con)
+                yield con
                 con.commit()
-            except Exception as exc:
-                con.rollback()
-                if isinstance(exc, StoreError):
-                    raise
-                failure = f"writing {len(extractions)} article(s) to {self.path} failed, nothing was stored"
-                corrupt = _corrupt_problem(self.path, exc)
-                if "could not allocate" in str(exc) or "out of memory" in str(exc).lower():
-                    failure += (
-                        " (DuckDB's indexes must fit in its memory limit: raise EVENTWATCH_DB_MEMORY_LIMIT)"
-                    )
-                raise StoreError(f"{failure}: {corrupt or exc}") from exc
             except BaseException:
                 con.rollback()
                 raise
@@ -619,7 +628,6 @@ class Store:
                 # Unregistering inside an aborted transaction fails and would hide the real error.
                 while self._views:
                     con.unregister(self._views.pop())
-            return result
 
     def _write(self, batch: list[Extraction]) -> WriteResult:
         hashes = [x.article.content_hash for x in batch]
@@ -729,20 +737,10 @@ class Store:
         Returns the number of fused events."""
         from eventwatch.store.fusion import backfill
 
-        with self._lock:
-            con = self.con
-            con.begin()
-            try:
-                for table in ("event_fusion", "fused_events", "article_minhash"):
-                    con.execute(f"DELETE FROM {table}")
-                backfill(self)
-                con.commit()
-            except BaseException:
-                con.rollback()
-                raise
-            finally:
-                while self._views:
-                    con.unregister(self._views.pop())
+        with self._transaction() as con:
+            for table in ("event_fusion", "fused_events", "article_minhash"):
+                con.execute(f"DELETE FROM {table}")
+            backfill(self)
         _, rows = self._fetch("SELECT count(*) FROM fused_events")
         return int(rows[0][0])
 
