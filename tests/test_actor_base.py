@@ -566,3 +566,43 @@ def test_small_in_memory_base_needs_no_files() -> None:
     assert base.lookup("ag") is None
     assert base.resolve("AG") == base.ref(entry)
     assert base.resolve("Iraqi troops") is None  # no role tables given
+
+
+# -- CAMEO actor conventions: capitals, untabled adjectives, national names, earlier leaders ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Kabul government", "AFGGOV"),  # a capital stands for its government in a role phrase
+        ("government of Ankara", "TURGOV"),
+        ("Kenyan deputy foreign minister", "KENGOV"),  # "deputy" is a listed modifier
+        ("Ghanaian assistant interior minister", "GHAGOV"),  # "assistant" is not: still Ghana's
+        ("Iraqi security forces", "IRQCOP"),  # a longer listed role still wins over leniency
+    ],
+)
+def test_role_owners_beyond_the_tables(base: ActorBase, text: str, code: str) -> None:
+    ref = base.resolve(text)
+    assert ref is not None and ref.cameo_code == code
+
+
+def test_a_capital_is_no_alias_of_its_state(base: ActorBase) -> None:
+    assert base.lookup("Kabul") is None  # the city is still geocoded as a city
+    assert base.country_of("Ankara") is None
+
+
+def test_unlisted_organisation_named_after_its_country(base: ActorBase) -> None:
+    ref = base.resolve("Zambian Federation of Farm Workers")
+    assert ref is not None and ref.country == "ZMB" and ref.type == "organization"
+    described = base.resolve("Zambian farm workers union")  # lower-case words: a description, not a name
+    assert described is None or described.type != "organization"
+    assert base.resolve("Iraqi city") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [("Obama", "USA"), ("Ahmadinejad", "IRN"), ("Merkel", "DEU"), ("Gaddafi", "LBY"), ("Ban Ki-moon", None)],
+)
+def test_leaders_of_earlier_years_keep_their_country(base: ActorBase, name: str, country: str | None) -> None:
+    ref = base.resolve(name)
+    assert ref is not None and ref.country == country and ref.type == "person"

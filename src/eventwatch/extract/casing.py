@@ -57,19 +57,55 @@ def is_all_caps(text: str) -> bool:
     return upper / letters >= UPPER_SHARE
 
 
+# Titles before a personal name: the word after one, when a name follows it, is a given name even
+# if the dictionary knows it as a word ("PRESIDENT RICARDO ALVARENGA", not "president ricardo").
+TITLES = frozenset(
+    {"president", "senator", "mayor", "colonel", "col", "general", "gen", "major", "maj", "captain",
+     "capt", "lieutenant", "lt", "sergeant", "sgt", "corporal", "father", "sister", "brother",
+     "monsignor", "msgr", "bishop", "archbishop", "judge", "minister", "dr", "mr", "mrs", "ms",
+     "professor", "deputy", "governor", "commander", "citizen", "journalist", "priest", "student",
+     "director", "secretary", "ambassador", "congressman", "councilman", "doctor", "lawyer", "candidate"}
+)  # fmt: skip
+
+
 def restore_case(text: str, *, is_name: NameCheck, is_acronym: NameCheck) -> str:
-    """A mixed-case rendering of all-caps ``text`` with exactly the same length."""
+    """A mixed-case rendering of all-caps ``text`` with exactly the same length. A word the
+    dictionary knows ("MARIA", "CASTRO") is a name too inside a run of names: between two names,
+    or between a title and a name ("JOSE MARIA MARTINEZ", "COLONEL CARLOS REYES")."""
     chars = [c.lower() if len(c.lower()) == 1 else c for c in text]
-    for match in WORD.finditer(text):
+    words = list(WORD.finditer(text))
+    kinds: list[str] = []  # "acronym", "name" or "" per word
+    for match in words:
         word = match.group(0)
         start, end = match.span()
         bracketed = text[start - 1 : start] == "(" and text[end : end + 1] == ")"
         if is_acronym(word) or (bracketed and len(word) <= 6):
-            chars[match.start() : match.end()] = list(word)  # "FMLN", "UN" stay in capitals
+            kinds.append("acronym")
         elif word.lower() in CALENDAR or is_name(word.lower()):
+            kinds.append("name")
+        else:
+            kinds.append("")
+    for k, match in enumerate(words):
+        if kinds[k] or k == 0 or k + 1 >= len(words) or kinds[k + 1] != "name":
+            continue
+        before, after = words[k - 1], words[k + 1]
+        if not (_adjacent(text, before, match) and _adjacent(text, match, after)):
+            continue
+        if kinds[k - 1] == "name" or before.group(0).lower() in TITLES:
+            kinds[k] = "name"  # "Jose maria Martinez" -> "Jose Maria Martinez"
+    for kind, match in zip(kinds, words, strict=True):
+        word = match.group(0)
+        if kind == "acronym":
+            chars[match.start() : match.end()] = list(word)  # "FMLN", "UN" stay in capitals
+        elif kind == "name":
             chars[match.start()] = word[0]  # each word of "SAN MIGUEL" -> "San Miguel"
     restored = SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), "".join(chars))
     return restored if len(restored) == len(text) else text
+
+
+def _adjacent(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
+    """Two words with only spaces between them (no comma, no line break)."""
+    return text[first.end() : second.start()] in (" ", "  ")
 
 
 INFLECTIONS = (

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from eventwatch.extract.modality import modality_of
-from eventwatch.extract.triggers import TriggerMatch, find_triggers
+from eventwatch.extract.triggers import CONTAINER_NOUNS, TriggerMatch, find_triggers
 from eventwatch.model import ActorRef, Count, DateValue, Event, Modality, Place, Span, stable_id
 from eventwatch.nlp import doc_text
 
@@ -38,9 +38,16 @@ STRONG_TRIGGER = 0.7
 # material events that are news without a named participant ("a car bomb exploded", "hundreds
 # marched", "a weapons cache was found"); every other event needs a source or a target
 SELF_EVIDENT_TYPES = frozenset({"ASSAULT", "PROTEST", "COERCE"})
+LATER_SENTENCE = 0.95  # an event after the lead ranks a little below the lead's own
+# acts that take two sides by their name: "a truce held", "a prisoner swap took place"
+TWO_PARTY_NOUNS = frozenset({"ceasefire", "truce", "armistice", "exchange", "swap"})
 GENERIC_ASSAULT_MODES = frozenset({None, "firearms", "primitive"})
 DELIVERY_MODES = frozenset({"aerial", "drone", "heavy-weapons", "explosives"})  # a chemical payload wins
 BACKGROUND_MARKS = frozenset({"after", "before", "since", "once", "because", "although", "though"})
+# prepositions whose gerund shares the clause's subject ("after seizing", "by shelling"); not "for"
+GERUND_PREPS = frozenset(
+    {"after", "before", "by", "upon", "on", "while", "since", "without", "through", "despite"}
+)
 MEANS_PREPS = frozenset({"in", "by", "with", "during", "through", "using"})
 AIR_STRIKE_WORDS = frozenset({"strike", "raid", "attack", "bombardment", "assault", "bombing", "campaign"})
 # Words that name the means of an attack, most telling first: the attack is coded by its means
@@ -130,7 +137,93 @@ def events_in_sentence(
     # the sentence's main event first: the one whose clause is highest in the parse; ties in text order
     events.sort(key=lambda e: (depth.get(e.event_id, 99), e.trigger.start))
     _attach_casualties(events, ctx)
+    tokens = {e.event_id: t for t, e in built}
+    events += _reported_accusations(events, tokens, ctx, resources=resources, resolver=resolver)
     return _protest_context(events, ctx.sent)
+
+
+# verbs that report what another did: "X said Y shelled the town" is X accusing Y (CAMEO 112)
+ALLEGING_VERBS = frozenset({"say", "claim", "allege", "report", "state", "insist", "charge", "assert"})
+# who is cited for a fact rather than making a charge: "sources", "witnesses", "residents" said
+CITED_SOURCES = frozenset(
+    {"source", "witness", "resident", "report", "reporter", "correspondent", "medic", "doctor", "hospital"}
+)
+
+
+def _reported_accusations(
+    events: list[Event],
+    tokens: dict[str, Token],
+    ctx: SentenceContext,
+    *,
+    resources: Resources,
+    resolver: ParticipantResolver,
+) -> list[Event]:
+    """An attack told in the words of a named party that is not the attacker is also that party
+    accusing the attacker (CAMEO's reading: "Israel said mortars were fired at it from Gaza" ->
+    Israel accuses Gaza). The attack stays the sentence's first event; a party reporting its own
+    attack is no accusation, nor is a news outlet reporting."""
+    found: list[Event] = []
+    for event in events:
+        token = tokens.get(event.event_id)
+        if token is None or event.plover_type != "ASSAULT" or event.modality != "occurred":
+            continue
+        attackers = [a for a in event.source_actors if a.cameo_code or a.country]
+        speech = _alleging_verb(token)
+        # "X said Y shelled Z" puts X's claim first; a trailing "..., X said" only cites the source
+        if speech is None or not attackers or speech.i > token.i:
+            continue
+        subject = next((c for c in speech.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.lemma_.lower() in CITED_SOURCES:
+            continue
+        speakers = [
+            r for r in resolver.resolve_all(subject) if (r.country or r.actor_id) and r.type != "media"
+        ]
+        if not speakers or any(_same_party(s, a) for s in speakers for a in attackers):
+            continue
+        trigger = Span(text=speech.text, start=speech.idx, end=speech.idx + len(speech.text))
+        found.append(
+            replace(
+                event,
+                event_id=stable_id(ctx.article_id, ctx.index, trigger.start, "ACCUSE"),
+                evidence=_evidence(ctx.sent, trigger, [*speakers, *attackers]),
+                trigger=trigger,
+                plover_type="ACCUSE",
+                plover_mode="disapprove",
+                cameo_code="112",
+                goldstein=resources.ontology.goldstein("112"),
+                quad_class=resources.ontology.quad_class("ACCUSE"),
+                acled_event_type=None,
+                acled_sub_event_type=None,
+                source_actors=tuple(speakers),
+                target_actors=tuple(attackers),
+                fatalities=None,
+                injured=None,
+                confidence=round(event.confidence * 0.8, 3),
+            )
+        )
+    return found
+
+
+def _alleging_verb(token: Token) -> Token | None:
+    """The reporting verb whose complement clause tells the event ("said [that] eight were killed
+    in a strike by ..."), climbing from a noun to its clause and across conjoined clauses."""
+    node = token
+    for _ in range(4):
+        if node.pos_ in ("VERB", "AUX") or node.head.i == node.i:
+            break
+        node = node.head
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    if node.dep_ == "ccomp" and node.head.lemma_.lower() in ALLEGING_VERBS:
+        return node.head
+    return None
+
+
+def _same_party(a: ActorRef, b: ActorRef) -> bool:
+    """The same actor, or the same country's state speaking of its own forces."""
+    if _same_actor(a, b):
+        return True
+    return bool(a.country and a.country == b.country)
 
 
 PROTEST_WORDS = frozenset(
@@ -182,11 +275,13 @@ def _protest_context(events: list[Event], sent: SpacySpan) -> list[Event]:
     protesters who clash, burn or throw stones make a violent demonstration; police who disperse
     or arrest them a protest with intervention; police who fire live rounds or kill, excessive
     force against protesters. The label goes on the protest and on the state's action at it."""
-    # "riot police", "riot gear": the unit's name says nothing about what the crowd did
+    # "riot police", "riot gear": the unit's name says nothing about what the crowd did; "on 1
+    # March" names a month, not a march
     words = [
         t
         for t in sent
         if not (t.lower_ == "riot" and t.dep_ in ("compound", "amod") and t.head.pos_ == "NOUN")
+        and t.ent_type_ not in ("DATE", "TIME")
     ]
     lemmas = {t.lemma_.lower() for t in words} | {t.lower_ for t in words}
     # "arrested activists ahead of planned protests": a protest still to come sets no scene
@@ -199,38 +294,71 @@ def _protest_context(events: list[Event], sent: SpacySpan) -> list[Event]:
     if not (lemmas & PROTEST_WORDS or any(e.plover_type == "PROTEST" for e in events)):
         return events
     state_acts = [e for e in events if _state_action_at_protest(e)]
-    crowd_violence = [e for e in events if _crowd_violence(e)]
+    # a crowd that attacks a rally is a mob set on the demonstrators, not the demonstration; so is
+    # a crowd's violence with no demonstration in view ("a mob lynched a man")
+    mob_attacks = [e for e in events if _crowd_violence(e) and _aimed_at_protest(e, sent)]
+    if not lemmas & DEMONSTRATION_WORDS:
+        mob_attacks += [e for e in events if _crowd_violence(e) and e.acled_event_type is not None]
+    crowd_violence = [e for e in events if _crowd_violence(e) and e not in mob_attacks]
     label: tuple[str, str] | None = None
     if state_acts and lemmas & LETHAL_WORDS:
         label = ("Protests", "Excessive force against protesters")
     elif state_acts or (lemmas & CONTROL_WORDS and lemmas & {"police", "security", "force", "riot"}):
         label = ("Protests", "Protest with intervention")
     blocked_roads = bool(lemmas & BLOCK_WORDS and lemmas & ROAD_WORDS)
-    riot_words = bool(lemmas & RIOT_WORDS) or blocked_roads
+    # the words of a mob's attack on a rally say nothing of what the demonstrators did
+    riot_words = (bool(lemmas & RIOT_WORDS) or blocked_roads) and not mob_attacks
     if crowd_violence or (riot_words and any(e.plover_type == "PROTEST" for e in events)):
         label = ("Riots", "Violent demonstration") if label is None or not state_acts else label
     if label == INTERVENTION and (crowd_violence or lemmas & CROWD_RIOT_WORDS):
         # a crowd that fights back is a violent demonstration, police intervention or not
         label = ("Riots", "Violent demonstration")
-    if label is None:
+    if label is None and not mob_attacks:
         return events
     out: list[Event] = []
     for event in events:
-        if event.plover_type == "PROTEST" or event in state_acts or event in crowd_violence:
+        if event in mob_attacks:
+            event = replace(event, acled_event_type="Riots", acled_sub_event_type="Mob violence")
+        elif label is not None and (
+            event.plover_type == "PROTEST" or event in state_acts or event in crowd_violence
+        ):
             event = replace(event, acled_event_type=label[0], acled_sub_event_type=label[1])
         out.append(event)
     return out
 
 
+# words that put a demonstration in view (a crowd alone, or a mob, is not one)
+DEMONSTRATION_WORDS = (PROTEST_WORDS - {"crowd"}) | {"demonstrate", "riot", "rioting", "unrest", "uprising"}
+PROTEST_TARGETS = frozenset(
+    {"protest", "protester", "protestor", "demonstration", "demonstrator", "rally", "march", "marcher",
+     "sit", "vigil", "picket", "gathering"}
+)  # fmt: skip
+
+
+def _aimed_at_protest(event: Event, sent: SpacySpan) -> bool:
+    """True when the attack's object is the protest or its people ("a group attacked a rally")."""
+    trigger = next((t for t in sent if t.idx == event.trigger.start), None)
+    if trigger is None:
+        return False
+    objects = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+    objects += [
+        g for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("on", "against") for g in c.children
+    ]
+    return any(o.lemma_.lower() in PROTEST_TARGETS for o in objects)
+
+
 def _state_action_at_protest(event: Event) -> bool:
     """Police or troops acting on a crowd: an attack or arrest with a state source (or none) and
     a civilian target (or none)."""
-    if event.plover_type not in ("ASSAULT", "COERCE"):
-        return False
+    if event.plover_type not in ("ASSAULT", "COERCE") or event.plover_mode in ("sexual", "abduct"):
+        return False  # rape or abduction keeps its own type wherever it happens
     if event.plover_type == "COERCE" and event.plover_mode not in ("arrest", None):
         return False
-    sources = {a.type for a in event.source_actors}
-    targets = {a.type for a in event.target_actors}
+    if event.cameo_code == "175":
+        return True  # violent repression: tear gas, water cannon, batons on a crowd
+    # a place is no actor: "detained in St Petersburg", "killed in Khartoum"
+    sources = {a.type for a in event.source_actors if a.type != "location"}
+    targets = {a.type for a in event.target_actors if a.type != "location"}
     state_source = bool(sources & STATE_TYPES) or not sources
     return state_source and (not targets or "civilians" in targets) and bool(sources | targets)
 
@@ -275,6 +403,8 @@ def _merge_same_happening(
             head, dep = head.head, "means"  # "killed in a bombing", "struck with grenades"
         if head.i not in by_token and head.i in light_anchors and light_anchors[head.i] != token.i:
             head = token.doc[light_anchors[head.i]]  # "carried out attacks ..., killing nine"
+        elif light_anchors.get(head.i) == token.i and head.dep_ == "xcomp" and head.head.i in by_token:
+            head, dep = head.head, "xcomp"  # "refused to attend the talks": the talks' light verb's clause
         if head.i == token.i or head.i not in by_token or token.i in dropped:
             continue
         outer = merged[head.i]
@@ -285,12 +415,34 @@ def _merge_same_happening(
             dep in ("nsubj", "nsubjpass", "dobj", "means") or participle or at_once
         )
         threat = outer.plover_type == "THREATEN" and event.plover_type == "THREATEN" and token.dep_ == "xcomp"
-        if same_kind or threat:
+        # "met the minister to discuss the crisis": the talks are what the meeting was for
+        purpose = (
+            event.plover_type == outer.plover_type
+            and dep in ("advcl", "xcomp")
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+        )
+        if same_kind or threat or purpose:
             clash = ARMED_CLASH in ((outer.acled_event_type, outer.acled_sub_event_type),
                                     (event.acled_event_type, event.acled_sub_event_type))  # fmt: skip
             absorbed = _absorb(outer, event, text=doc_text(token.doc))
             merged[head.i] = _recode_acled(absorbed, resources, clash=clash)
             dropped.add(token.i)
+        elif outer.plover_type == "REJECT" and dep == "xcomp" and event.cameo_code:
+            # "refused to send tanks to Kyiv": one refusal of what is named (CAMEO 12x), not a delivery
+            recoded = resources.ontology.recode_for_modality(event.plover_type, event.cameo_code, "denied")
+            if recoded is not None and not (outer.cameo_code or "").startswith(recoded[1][:3]):
+                entry = resources.ontology.cameo(recoded[1])
+                refusal = _absorb(outer, replace(event, source_actors=()), text=doc_text(token.doc))
+                merged[head.i] = replace(
+                    refusal,
+                    plover_type=recoded[0],
+                    plover_mode=entry.plover_mode if entry else None,
+                    cameo_code=recoded[1],
+                    goldstein=resources.ontology.goldstein(recoded[1]),
+                    acled_event_type=None,
+                    acled_sub_event_type=None,
+                )
+                dropped.add(token.i)
     # an event reached through a light verb's clause belongs to its noun ("began a strike to demand")
     live = {i: e for i, e in merged.items() if i not in dropped}
     reach = {**live, **{a: live[t] for a, t in light_anchors.items() if t in live and a not in live}}
@@ -389,6 +541,7 @@ def _recode_acled(event: Event, resources: Resources, *, clash: bool = False) ->
         cameo_code=event.cameo_code,
         source_types=[a.type or "" for a in event.source_actors],
         target_types=[a.type or "" for a in event.target_actors],
+        trigger=event.trigger.text,
     )
     if clash and found == ATTACK:
         found = ARMED_CLASH
@@ -444,11 +597,16 @@ def _build(
         return None  # a public statement or the like: PLOVER codes no event
     plover_mode = rule.mode if rule.mode is not None else (code.plover_mode if code else None)
     cameo_code = rule.cameo
+    if plover_mode == "destroy" and anchor.pos_ == "VERB" and _destroyed_by_weapon(anchor):
+        plover_type, plover_mode, cameo_code = "ASSAULT", None, "190"  # the weapon's means decide below
     sources, targets = participants(match, resolver, plover_type=plover_type)
     actorless = not sources and not targets
-    if actorless and not (
-        plover_type in SELF_EVIDENT_TYPES and rule.confidence >= STRONG_TRIGGER and _main_clause(anchor)
-    ):
+    # "after a shop was looted": a clause told as background still says the looting happened
+    told = _main_clause(anchor) or _background_clause(anchor)
+    self_evident = plover_type in SELF_EVIDENT_TYPES or (
+        trigger.pos_ == "NOUN" and trigger.lemma_.lower() in TWO_PARTY_NOUNS
+    )
+    if actorless and not (self_evident and rule.confidence >= STRONG_TRIGGER and told):
         return None  # "a deal", "talks": who with whom is the event; a bombing or a march is news alone
     if plover_type == "ASSAULT" and plover_mode in GENERIC_ASSAULT_MODES:
         cued = weapon_mode(trigger, anchor)
@@ -460,6 +618,25 @@ def _build(
             plover_mode, cameo_code = cued  # "dropped chlorine bombs": what is delivered, not how
     if _weighed(anchor):
         return None  # "is considering sending aid": weighing an option (CAMEO 014), no act yet
+    if rule.lemma == "help" and not _helped_someone(anchor, targets):
+        return None  # "to help with the crisis", "will help Turkey to keep": no aid reported as given
+    if (
+        anchor.dep_ == "pcomp"
+        and anchor.head.lower_ in ("of", "for")
+        and (anchor.head.head.lemma_.lower() in ALLEGATION_VERBS)
+    ):
+        # "accused India of violating the truce": the accused is the doer, not the accuser
+        accused = [c for c in anchor.head.head.children if c.dep_ in ("dobj", "nsubjpass")]
+        doers = [r for c in accused for r in resolver.resolve_all(c)]
+        if doers:
+            sources = doers
+            targets = [t for t in targets if not any(_same_actor(t, d) for d in doers)]
+    if plover_type == "ACCUSE" and not targets:
+        targets = _culprits(anchor, resolver)  # "condemned the attack by Hamas": Hamas is blamed
+    if _reduced_relative(anchor):
+        return None  # "the men detained last week were freed": the participle only describes them
+    if trigger.pos_ == "NOUN" and trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in STATIVE_HOLDERS:
+        return None  # "the plan enjoys support from": a state of affairs, not an act
     if (
         (plover_type == "ASSAULT" or plover_mode == "destroy")
         and not any(a.type not in (None, "location", "state") for a in sources)
@@ -474,8 +651,23 @@ def _build(
         plover_mode, cameo_code = "aerial", "195"  # "jets fired missiles": an air strike, whatever it fires
     if plover_type == "ASSAULT" and rule.confidence < WEAK_TRIGGER and not any(map(_armed, sources)):
         return None  # "operations", "violence": an attack only when an armed actor carries it out
+    if (
+        (plover_type == "ASSAULT" or (plover_type == "COERCE" and plover_mode in ("destroy", "loot", None)))
+        and sources
+        and all(_crowd(a) for a in sources)
+    ):
+        plover_type, plover_mode, cameo_code = "PROTEST", "riot", "145"  # "rioters torched a bank"
     if plover_mode == "arrest" and targets and all(t.type == "location" for t in targets):
         plover_mode, cameo_code = "occupy", "192"  # "captured Wad Madani": territory, not people
+    if plover_type == "MOBILIZE":
+        # "deployed troops to Lithuania": the troops are the means, where they go is the target
+        destinations = _prep_objects(anchor, {"to", "into", "toward", "towards"})
+        heading = [r for obj in destinations for r in resolver.resolve_all(obj)]
+        if heading:
+            targets = heading
+    sources = _ethnic_residents(match, sources, ctx, resolver)
+    if not targets and (plover_type in ("PROTEST", "MOBILIZE") or plover_mode == "visit"):
+        targets = _host_country(trigger, anchor, ctx, sources, resources=resources, resolver=resolver)
     modality, _cues = modality_of(trigger, anchor)
     if plover_type == "ASSAULT" and modality in ("intended", "threatened"):
         # a declared intention to attack is a threat of violence (PLOVER THREATEN, CAMEO 138)
@@ -497,18 +689,24 @@ def _build(
         cameo_code=cameo_code,
         source_types=[a.type or "" for a in sources],
         target_types=[a.type or "" for a in targets] + _unresolved_target_types(trigger, anchor),
+        trigger=trigger.lemma_,
     )
+    ended = _ended(trigger)
     if modality in ("hypothetical", "denied"):
         acled = None  # ACLED codes what happened: "any attack", "no clashes", "urged to withdraw"
     elif acled is not None and _responsibility_for(trigger):
         acled = None  # "claimed responsibility for the attack": a claim about an attack told before
+    elif acled is not None and ended:
+        acled = None  # "after the collapse of peace talks": what ended is no event of the day
     if acled == ATTACK and _two_sided(trigger) and not any(a.type == "civilians" for a in sources + targets):
         acled = ARMED_CLASH  # "clashes erupted", "heavy fighting": both sides armed by the word itself
     confidence = rule.confidence * (0.9 if sources and targets else 0.5 if actorless else 0.7)
     if modality != "occurred":
         confidence *= 0.9
-    if _background_clause(anchor):
-        confidence *= 0.8  # "since the army withdrew in 2012": the setting, ranked below the news
+    if _background_clause(anchor) or ended:
+        confidence *= 0.8  # "since the army withdrew in 2012", "after the collapse of talks": setting
+    if ctx.index > 0:
+        confidence *= LATER_SENTENCE  # news puts what happened first; later sentences add detail
     return Event(
         event_id=stable_id(ctx.article_id, ctx.index, trigger_span.start, plover_type),
         article_id=ctx.article_id,
@@ -581,6 +779,21 @@ def _hazard_named(sent: SpacySpan) -> bool:
 DELIBERATION_VERBS = frozenset({"consider", "contemplate", "mull", "weigh", "ponder", "debate", "discuss"})
 
 
+ENDING_NOUNS = frozenset({"collapse", "breakdown", "failure", "end", "suspension", "demise", "expiry"})
+
+
+def _ended(trigger: Token) -> bool:
+    """True for an event noun whose ending is told ("the collapse of the talks", "the end of the
+    truce"): ACLED codes the ending's consequences, not the talks or the truce. ("The truce
+    collapsed" stays an Agreement: ACLED-trained coders of CASE 2021 code a ceasefire's collapse so.)"""
+    return (
+        trigger.pos_ == "NOUN"
+        and trigger.dep_ == "pobj"
+        and trigger.head.lower_ == "of"
+        and trigger.head.head.lemma_.lower() in ENDING_NOUNS
+    )
+
+
 RESPONSIBILITY_WORDS = frozenset({"responsibility", "responsible", "blame", "credit"})
 
 
@@ -620,6 +833,126 @@ def _fired_from_the_air(anchor: Token) -> bool:
     return False
 
 
+def _ethnic_residents(
+    match: TriggerMatch, sources: list[ActorRef], ctx: SentenceContext, resolver: ParticipantResolver
+) -> list[ActorRef]:
+    """CAMEO codes an ethnic group by the country it lives in: "ethnic Albanians demonstrated in
+    Serbia" are people of Serbia, "ethnic Uzbek fighters operating in Tajikistan" Tajikistan's. The
+    place is the group's own ("in", "operating in") or else the event's."""
+    subject, _ = _subject_of(match.anchor) if match.anchor.pos_ in ("VERB", "AUX") else (None, None)
+    if subject is None or not any(
+        t.lower_ == "ethnic"
+        and (
+            resolver.actors.country_of(t.head.text) is not None
+            or any(c.ent_type_ == "NORP" for c in t.head.children)
+        )
+        for t in subject.subtree
+    ):
+        return sources  # "ethnic Serbs", "ethnic Albanian rebels", "hundreds of ethnic Turks"
+    holders = [subject, *[c for c in subject.children if c.dep_ in ("acl", "relcl")]]
+    places = [resolver.resolve(obj) for node in holders for obj in _prep_objects(node, {"in"})]
+    country = next((r.country for refs in places for r in refs if r.country), None)
+    if country is None:
+        place = _place_for(match.token, match.anchor, ctx, sources)
+        country = place.country if place is not None else None
+    if country is None:
+        return sources
+    start, end = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge.text)
+    out: list[ActorRef] = []
+    for ref in sources:
+        mention = ref.mention
+        if mention is not None and start <= mention.start and mention.end <= end:
+            role = (ref.cameo_code or "")[3:] if ref.country else (ref.cameo_code or "")
+            ref = replace(ref, actor_id=None, country=country, cameo_code=f"{country}{role}")
+        out.append(ref)
+    return out
+
+
+def _helped_someone(verb: Token, targets: list[ActorRef]) -> bool:
+    """ "The USA helped the dissidents" reports aid; "help" in an infinitive, with a modal or with
+    a clause of what is helped along ("helped them reach a deal") is a manner of speaking."""
+    if not targets or verb.tag_ not in ("VBD", "VBN", "VBZ", "VBP"):
+        return False
+    return not any(c.dep_ in ("aux", "xcomp", "ccomp") for c in verb.children)
+
+
+STATIVE_HOLDERS = frozenset({"enjoy", "lack"})
+# verbs whose "of"/"for" clause is the content of a charge or a judgement
+ALLEGATION_VERBS = frozenset(
+    {"accuse", "charge", "suspect", "blame", "indict", "convict", "condemn", "criticize", "criticise",
+     "denounce", "fault", "censure", "rebuke", "acquit"}
+)  # fmt: skip
+
+
+def _culprits(anchor: Token, resolver: ParticipantResolver) -> list[ActorRef]:
+    """Who a condemnation blames when its object is a deed: the deed's doer ("condemned the attack
+    by Hamas", "criticised Israel's strikes")."""
+    found: list[ActorRef] = []
+    for obj in anchor.children:
+        if obj.dep_ == "dobj" and obj.pos_ == "NOUN":
+            doers: list[ActorRef] = []
+            _noun_participants(obj, resolver, doers, [], violent=True)
+            found.extend(d for d in doers if d.country or d.actor_id)
+    return found
+
+
+CROWD_WORDS = ("protest", "demonstrator", "rioter", "marcher")  # a mob is no protest (ACLED: mob violence)
+
+
+def _crowd(actor: ActorRef) -> bool:
+    """Protesters, demonstrators, rioters: violence they commit is a violent protest (CAMEO 145)."""
+    return actor.type not in ARMED_TYPES and any(w in actor.name.lower() for w in CROWD_WORDS)
+
+
+def _host_country(
+    trigger: Token,
+    anchor: Token,
+    ctx: SentenceContext,
+    sources: list[ActorRef],
+    *,
+    resources: Resources,
+    resolver: ParticipantResolver,
+) -> list[ActorRef]:
+    """A protest, a show of force or a visit in another country is aimed at that country ("foreign
+    activists protested in Beijing", "held naval drills off Alaska", "attended the Beijing
+    Olympics"): its state is the target. At home the place says nothing about whom it is aimed at."""
+    place = _place_for(trigger, anchor, ctx, sources)
+    if place is None and resolver.places is not None:
+        hosts = [
+            c
+            for obj in anchor.children
+            if obj.dep_ == "dobj"
+            for c in obj.children
+            if c.dep_ == "compound" and c.pos_ == "PROPN"
+        ]
+        found = [resolver.places(c.text, "GPE") for c in hosts]
+        place = next((p for p in found if p is not None), None)
+    own = {a.country for a in sources}
+    if place is None or place.country is None or not own or None in own or place.country in own:
+        return []
+    entry = resources.actors.get(place.country.lower())
+    if entry is not None:
+        return [resources.actors.ref(entry)]
+    return [ActorRef(name=place.country, type="state", country=place.country, cameo_code=place.country)]
+
+
+def _reduced_relative(anchor: Token) -> bool:
+    """A past participle after its noun that the parse took for the main verb: "the civilians
+    imprisoned for X were released" (no auxiliary, and the real verb hangs on it as a passive
+    conjunct with no "and" between them). The participle describes the noun; the sentence's
+    event is the other verb."""
+    if anchor.tag_ not in ("VBN", "VBD") or any(c.dep_ in ("aux", "auxpass", "cc") for c in anchor.children):
+        return False
+    if not any(c.dep_ == "nsubj" and c.i < anchor.i for c in anchor.children):
+        return False
+    return any(
+        c.dep_ == "conj"
+        and any(g.dep_ == "auxpass" for g in c.children)
+        and not any(g.dep_ in ("cc", "nsubj", "nsubjpass") for g in c.children)
+        for c in anchor.children
+    )
+
+
 def _weighed(anchor: Token) -> bool:
     """True for an act that is only an option being weighed: the gerund or clause a deliberation
     verb governs ("considering sending troops", "weighs imposing sanctions")."""
@@ -655,7 +988,10 @@ def _two_sided(trigger: Token) -> bool:
 
 
 def _background_clause(anchor: Token) -> bool:
-    """A verb in a clause told as background ("after the army withdrew", "since they clashed")."""
+    """A verb in a clause told as background ("after the army withdrew", "since they clashed",
+    "after killing scores")."""
+    if anchor.pos_ in ("VERB", "AUX") and anchor.dep_ == "pcomp" and anchor.head.lower_ in BACKGROUND_MARKS:
+        return True
     return (
         anchor.pos_ in ("VERB", "AUX")
         and anchor.dep_ == "advcl"
@@ -674,7 +1010,29 @@ def _main_clause(anchor: Token) -> bool:
         return False  # "after the skirmish went wrong": told as the background of another event
     if anchor.pos_ in ("VERB", "AUX"):
         return anchor.dep_ not in ("amod", "acl", "relcl", "compound")
+    if anchor.dep_ == "pobj":
+        prep, holder = anchor.head, anchor.head.head
+        if prep.lower_ == "of" and holder.pos_ == "NOUN" and holder.lemma_.lower() in CONTAINER_NOUNS:
+            return _main_clause(holder)  # "incidents of sexual assault": the phrase takes its place
+        if prep.lower_ in ("in", "by") and holder.lemma_.lower() in HARM_VERBS:
+            return True  # "were injured in grenade attacks": the harm asserts its cause
     return anchor.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "ROOT", "appos", "conj")
+
+
+HARM_VERBS = frozenset({"kill", "injure", "wound", "die", "hurt", "maim"})
+# what destroys, when it is a weapon, makes the destruction an attack ("a missile destroyed the ship")
+WEAPON_SUBJECTS = frozenset(
+    {"missile", "rocket", "shell", "mortar", "bomb", "explosion", "blast", "ied", "device", "grenade",
+     "airstrike", "strike", "raid", "shelling", "bombardment", "drone", "explosive", "mine", "landmine",
+     "artillery", "projectile"}
+)  # fmt: skip
+
+
+def _destroyed_by_weapon(anchor: Token) -> bool:
+    """True when the subject (or the passive's agent) of a destroying verb is a weapon."""
+    heads = [c for c in anchor.children if c.dep_ == "nsubj"]
+    heads += [g for c in anchor.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    return any(h.lemma_.lower() in WEAPON_SUBJECTS or h.lower_ in WEAPON_SUBJECTS for h in heads)
 
 
 def weapon_mode(trigger: Token, anchor: Token) -> tuple[str, str] | None:
@@ -720,17 +1078,35 @@ def participants(
 
     if trigger.pos_ == "NOUN":
         _noun_participants(trigger, resolver, sources, targets, violent=plover_type in ("ASSAULT", "COERCE"))
+        if trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in RECEIVING_VERBS:
+            # "demonstrators received assurances from the government": the giver acts on the receiver
+            _extend(
+                sources,
+                [r for obj in _prep_objects(trigger.head, {"from"}) for r in resolver.resolve_all(obj)],
+            )
+            receiver, _ = _subject_of(trigger.head)
+            if sources and receiver is not None:
+                _extend(targets, resolver.resolve_all(receiver))
     if anchor.pos_ in ("VERB", "AUX"):
         subject, passive_target = _subject_of(anchor)
         if subject is not None:
             _extend(sources, resolver.resolve_all(subject))
+            _extend(sources, _coordinated_parties(subject, resolver))
         if passive_target is not None and passive_target.i != trigger.i:
             _extend(targets, resolver.resolve_all(passive_target))
-        for child in anchor.children:
+        for child in [c for verb in _sharing_agent(anchor) for c in verb.children]:
             if child.dep_ == "agent":
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         _extend(sources, resolver.resolve_all(pobj))
+        if (
+            plover_type == "ASSAULT"
+            and subject is None
+            and not sources
+            and anchor.lemma_.lower() in LAUNCH_VERBS
+        ):
+            for origin in _prep_objects(anchor, {"from"}):  # "rockets were fired from Gaza"
+                _extend(sources, resolver.resolve_all(origin))
         if anchor.i == trigger.i:
             _verb_targets(anchor, consumed, resolver, targets)
         co_parties = _prep_objects(anchor, {"with"})
@@ -739,6 +1115,54 @@ def participants(
                 _extend(sources, resolver.resolve_all(tok))
     targets = [t for t in targets if all(_same_actor(t, s) is False for s in sources)]
     return sources, targets
+
+
+def _sharing_agent(verb: Token) -> list[Token]:
+    """The verb, and when it has no agent of its own the passive verbs coordinated with it that
+    share its subject: "were abducted and killed by gunmen" (both acts are the gunmen's)."""
+    if any(c.dep_ == "agent" for c in verb.children) or verb.tag_ != "VBN":
+        return [verb]
+    own_subject = ("nsubj", "nsubjpass")
+    linked = [
+        c for c in verb.children if c.dep_ == "conj" and not any(g.dep_ in own_subject for g in c.children)
+    ]
+    if verb.dep_ == "conj" and not any(g.dep_ in own_subject for g in verb.children):
+        linked.append(verb.head)
+    return [verb, *[v for v in linked if v.tag_ == "VBN"]]
+
+
+def _coordinated_parties(subject: Token, resolver: ParticipantResolver) -> list[ActorRef]:
+    """Parties a subject names beyond its head: "US and British activists" are British activists
+    too, and "they" after "Obama and Putin said" is both of them."""
+    found: list[ActorRef] = []
+    if subject.lower_ in ("he", "she") and subject.dep_ == "nsubj" and not resolver.resolve(subject):
+        # "the Kenyan president said he would meet ...": the speaker, a role the pronoun did not find
+        clause = subject.head
+        if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in ALLEGING_VERBS | {"announce", "add"}:
+            speaker = next((c for c in clause.head.children if c.dep_ == "nsubj" and c.i < subject.i), None)
+            if speaker is not None:
+                found.extend(r for r in resolver.resolve(speaker) if r.cameo_code or r.country)
+    if subject.lower_ in ("they", "we") and subject.dep_ == "nsubj":
+        clause = subject.head
+        while clause.dep_ in CLIMB_DEPS and clause.head.i != clause.i:
+            clause = clause.head
+            speaker = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+            if speaker is not None and speaker.conjuncts:
+                found.extend(resolver.resolve_all(speaker))
+                break
+    for mod in subject.children:
+        if mod.dep_ not in ("nmod", "amod", "compound") or mod.ent_type_ not in ("GPE", "NORP"):
+            continue
+        for conj in mod.conjuncts:
+            ref = resolver.actors.resolve(f"{conj.text} {subject.text}")
+            if ref is not None and ref.country:
+                mention = resolver.span_of(conj.i, conj.i + 1)
+                found.append(replace(ref, mention=mention))
+    return found
+
+
+LAUNCH_VERBS = frozenset({"fire", "launch", "lob", "shoot"})
+RECEIVING_VERBS = frozenset({"receive", "get", "obtain", "win", "secure", "gain"})
 
 
 def _noun_participants(
@@ -808,7 +1232,10 @@ def _verb_targets(
     verb: Token, consumed: set[int], resolver: ParticipantResolver, targets: list[ActorRef]
 ) -> None:
     for child in verb.children:
-        if child.dep_ in ("dobj", "dative", "obj"):
+        if child.dep_ == "dative" and child.pos_ == "ADP":  # "provide support to Israel"
+            for obj in _prep_objects(verb, {child.lower_}):
+                _extend(targets, resolver.resolve_all(obj))
+        elif child.dep_ in ("dobj", "dative", "obj"):
             if child.i in consumed:  # "denied any truce with Iraq", "regained control of X"
                 for obj in _prep_objects(child, TARGET_PREPS | {"of"}):
                     _extend(targets, resolver.resolve_all(obj))
@@ -817,6 +1244,11 @@ def _verb_targets(
     if not targets:
         for obj in _prep_objects(verb, VERB_TARGET_PREPS):
             _extend(targets, resolver.resolve_all(obj))
+    if not targets:  # "expelled two British diplomats", "rejected the American proposal"
+        for child in verb.children:
+            if child.dep_ in ("dobj", "obj") and child.i in consumed:
+                found = resolver.resolve_all(child)
+                _extend(targets, [r for r in found if (r.country or r.actor_id) and r.type != "location"])
     if not targets:
         for child in _shared_objects(verb):
             _extend(targets, resolver.resolve_all(child))
@@ -840,14 +1272,25 @@ def _subject_of(verb: Token) -> tuple[Token | None, Token | None]:
     """(subject, passive subject) of a verb, borrowing the governing verb's subject when the
     verb has none ("Elkin stated denied", "decided to strike")."""
     node = verb
+    # "were released by Putin" with no subject of its own: what it borrows is its patient
+    passive_verb = any(c.dep_ == "auxpass" for c in verb.children)
     for _ in range(4):
         subj = next((c for c in node.children if c.dep_ in ("nsubj", "csubj")), None)
         passive = next((c for c in node.children if c.dep_ == "nsubjpass"), None)
         if subj is not None and subj.lower_ in RELATIVE_PRONOUNS and node.dep_ == "relcl":
             return node.head, passive
+        if node is not verb and passive_verb and (subj is not None or passive is not None):
+            return None, subj if subj is not None else passive
         if subj is not None or passive is not None:
             return subj, passive
-        if node.dep_ in CLIMB_DEPS and node.head.i != node.i:
+        # "advanced after seizing the town": a gerund after a preposition takes the clause's subject
+        gerund_prep = (
+            node.pos_ == "ADP"
+            and node.dep_ == "prep"
+            and node.lower_ in GERUND_PREPS
+            and node.head.pos_ in ("VERB", "AUX")
+        )
+        if (node.dep_ in CLIMB_DEPS or gerund_prep) and node.head.i != node.i:
             node = node.head
             continue
         break
@@ -856,12 +1299,23 @@ def _subject_of(verb: Token) -> tuple[Token | None, Token | None]:
 
 def _prep_objects(token: Token, preps: frozenset[str] | set[str]) -> list[Token]:
     return [
-        pobj
+        _named_head(pobj)
         for prep in token.children
-        if prep.dep_ == "prep" and prep.lower_ in preps
+        if prep.dep_ in ("prep", "dative") and prep.lower_ in preps
         for pobj in prep.children
         if pobj.dep_ == "pobj"
     ]
+
+
+def _named_head(pobj: Token) -> Token:
+    """The name a date swallowed in the parse: "met with President Assad Tuesday" hangs the name
+    on "Tuesday" as a compound; the party is the name, the day only says when."""
+    if pobj.ent_type_ not in ("DATE", "TIME"):
+        return pobj
+    names = [
+        c for c in pobj.children if c.dep_ == "compound" and c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+    ]
+    return names[-1] if names else pobj
 
 
 def _extend(into: list[ActorRef], refs: list[ActorRef]) -> None:

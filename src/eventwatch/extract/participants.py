@@ -4,13 +4,19 @@ A nominal head is resolved, in order, as (1) the named entity it belongs to, thr
 base (with a person's title giving country and role: "Israeli Minister Zeev Elkin" -> ISRGOV);
 (2) a pronoun or definite description ("it", "the group"), through the nearest compatible actor
 before it; (3) a role phrase ("the Iraqi armed forces" -> IRQMIL); (4) a phrase whose actor sits in
-a possessive or a "from/in/of" modifier ("movements from Iraq and Yemen" -> IRQ, YEM). A phrase
-that resolves to nothing is not an actor.
+a possessive or a "from/in/of" modifier ("movements from Iraq and Yemen" -> IRQ, YEM), or a verb
+of membership ("rebels belonging to the ELN"). A phrase that resolves to nothing is not an actor.
+
+A relative pronoun stands for the noun its clause follows ("the mayor, who was kidnapped"); a list
+of names is read whole, however the parse nests it (conjuncts, appositions, "including"); people
+whose identity is hidden ("unidentified individuals", "masked men") are an unidentified armed
+group, not civilians; a two-word name that the tagger took for a place but no gazetteer knows
+is kept as a named party.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from eventwatch.model import ActorRef, Place, Span
@@ -33,6 +39,13 @@ GROUP_NOUNS = frozenset(
 PERSON_NOUNS = frozenset({"minister", "president", "leader", "spokesman", "spokeswoman", "official", "chief"})
 ANCHOR_PREPS = ("from", "in", "of", "within")
 STATE_ROLES = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
+RELATIVE_PRONOUNS = frozenset({"who", "whom", "which", "that", "whose"})
+# "unidentified individuals", "masked men": people whose identity is withheld or hidden are, as
+# doers of violence, an unidentified armed group (ACLED's convention), not civilians
+CONCEALED = frozenset({"unidentified", "unknown", "masked", "hooded", "armed", "uniformed", "presumed"})
+# a list of names goes on past short descriptions ("X, 55, from Spain; Y, a driver; and Z")
+LIST_DEPS = frozenset({"conj", "appos"})
+MEMBERSHIP_VERBS = frozenset({"belong", "affiliate", "link", "tie", "attach", "loyal"})
 
 
 class ParticipantResolver:
@@ -115,7 +128,7 @@ class ParticipantResolver:
         kept = [t for t in sorted(words, key=lambda t: t.i) if t.lower_ not in SKIP_WORDS]
         if not kept:
             return None
-        ref = self.actors.resolve(" ".join(t.text for t in kept))
+        ref = self.actors.resolve(_phrase(kept))
         if ref is None and len(kept) > 1:  # "Telecommunications Minister": the role noun alone
             ref = self.actors.resolve(kept[-1].text)
         return ref
@@ -144,8 +157,19 @@ class ParticipantResolver:
             ref = self.entity_actor(ent)
             if ref is None and ent.label_ in ("LOC", "FAC"):
                 ref = self._place_actor(ent, Span(text=ent.text, start=ent.start_char, end=ent.end_char))
+            if ref is None and _unplaced_name(ent):
+                # a name of two or more words that no gazetteer knows, where a participant stands
+                # ("killing Jacinta Pulido"): a named party the tagger took for a place
+                ref = ActorRef(
+                    name=ent.text, mention=Span(text=ent.text, start=ent.start_char, end=ent.end_char)
+                )
             if ref is not None:
                 return [ref]
+        if token.lower_ in RELATIVE_PRONOUNS and token.pos_ in ("PRON", "DET"):
+            # "the mayor, who was kidnapped", "X, whose murder ...": the noun the clause follows
+            clause = next((a for a in list(token.ancestors)[:3] if a.dep_ in ("relcl", "acl")), None)
+            if clause is not None and clause.head.pos_ in ("NOUN", "PROPN"):
+                return self._resolve(clause.head)
         if token.lower_ in PRONOUNS and token.pos_ == "PRON":
             ref = self.antecedent(token)
             return [_with_mention(ref, self.span_of(token.i, token.i + 1))] if ref else []
@@ -153,18 +177,32 @@ class ParticipantResolver:
         if ref is not None and (ref.actor_id or ref.country):
             return [ref]
         if ref is not None:  # a bare role: "fighters of the Sudan Shield Forces" names its group
-            anchored = [a for a in self._anchored(token) if a.actor_id or a.country]
-            return anchored or [ref]
+            # a named group, known or not ("rebels belonging to the X Army"), not a place or a person
+            anchored = [
+                a for a in self._anchored(token) if a.actor_id or a.country or a.type == "organization"
+            ]
+            # the mention keeps the role's words: "guerrillas of the ELN", not "ELN" alone
+            return [self._widened(a, ref.mention) for a in anchored] or [ref]
         if _is_definite_description(token):
             ante = self.antecedent(token)
             if ante is not None:
                 return [_with_mention(ante, self.span_of(token.i, token.i + 1))]
         return self._anchored(token)
 
+    def _widened(self, ref: ActorRef, role: Span | None) -> ActorRef:
+        """``ref`` with its mention stretched back over the role phrase before it."""
+        mention = ref.mention
+        if role is None or mention is None or role.start >= mention.start or mention.start - role.end > 40:
+            return ref
+        text = self.doc.text[role.start : mention.end]
+        return _with_mention(ref, Span(text=text, start=role.start, end=mention.end))
+
     def resolve_all(self, token: Token) -> list[ActorRef]:
-        """Actors for a head and its coordinated siblings ("Iraq and Yemen")."""
+        """Actors for a head and its coordinated siblings ("Iraq and Yemen"), and for the members
+        of a list of names that the parse hangs as appositions ("X, 55, from Spain; Y, 52; and Z")
+        or the names an apposition gives ("three peasants, X and Y")."""
         found: list[ActorRef] = []
-        for tok in (token, *token.conjuncts):
+        for tok in _listed(token):
             for ref in self.resolve(tok):
                 if all(_key(ref) != _key(f) for f in found):
                     found.append(ref)
@@ -178,7 +216,7 @@ class ParticipantResolver:
         words = [t for t in sorted(mods, key=lambda t: t.i) if t.lower_ not in SKIP_WORDS]
         if not words:
             return None
-        phrase = " ".join(t.text for t in words)
+        phrase = _phrase(words)
         ref = self.actors.resolve(phrase)
         if ref is None and len(words) > 1:
             # "Jesuit priests", "urban guerrillas": an unknown modifier on a known role noun
@@ -193,7 +231,12 @@ class ParticipantResolver:
         if ref.type == "state" and ref.country and plural and token.text.lower() != ref.name.lower():
             return _people_of(ref.country, token.text, mention)  # "Turks", "Iraqis"
         if ref.actor_id is None and ref.country is None:  # a bare role keeps its own words as name
-            ref = ActorRef(name=mention.text, type=ref.type, cameo_code=ref.cameo_code)
+            concealed = ref.type == "civilians" and any(t.lower_ in CONCEALED for t in words)
+            ref = ActorRef(
+                name=mention.text,
+                type="armed_group" if concealed else ref.type,
+                cameo_code="REB" if concealed else ref.cameo_code,
+            )
         return _with_mention(ref, mention)
 
     def _anchored(self, token: Token) -> list[ActorRef]:
@@ -207,10 +250,15 @@ class ParticipantResolver:
         for prep in token.children:
             if prep.dep_ == "prep" and prep.lower_ in ANCHOR_PREPS:
                 anchors += [p for p in prep.children if p.dep_ == "pobj"]
-        for verb in token.children:  # "attacks originating from Iraq"
+        for verb in token.children:  # "attacks originating from Iraq", "rebels belonging to X"
             if verb.dep_ == "acl":
+                preps = (
+                    ("from", "by", "to", "with")
+                    if verb.lemma_.lower() in MEMBERSHIP_VERBS
+                    else ("from", "by")
+                )
                 for prep in verb.children:
-                    if prep.dep_ == "prep" and prep.lower_ in ("from", "by"):
+                    if prep.dep_ == "prep" and prep.lower_ in preps:
                         anchors += [p for p in prep.children if p.dep_ == "pobj"]
         role = self.actors.resolve(token.lemma_) if token.pos_ == "NOUN" else None
         found: list[ActorRef] = []
@@ -256,6 +304,38 @@ class ParticipantResolver:
                     found.append((ent.start, ref))
             self._antecedents = found
         return self._antecedents
+
+
+def _unplaced_name(ent: SpacySpan) -> bool:
+    """A place-tagged entity that reads like a personal name: two or more capitalised proper nouns."""
+    return (
+        ent.label_ in ("GPE", "LOC")
+        and len(ent) >= 2
+        and all(t.pos_ == "PROPN" and t.text[:1].isupper() and t.is_alpha for t in ent)
+    )
+
+
+def _listed(token: Token, *, limit: int = 30) -> list[Token]:
+    """The head, its conjuncts, and nominal appositions with their own conjuncts and appositions:
+    the members of a list of people or groups, however the parse nests it."""
+    found: list[Token] = [token, *token.conjuncts]
+    seen = {t.i for t in found}
+    k = 0
+    while k < len(found) and len(found) < limit:
+        node = found[k]
+        k += 1
+        members = [c for c in node.children if c.dep_ in LIST_DEPS]
+        # "ten union members, including their leader X": the named members of a group
+        members += [
+            p for c in node.children if c.dep_ == "prep" and c.lower_ == "including" for p in c.children
+        ]
+        for child in members:
+            if child.dep_ == "appos" and child.pos_ == "NOUN" and node.pos_ == "PROPN":
+                continue  # "Okhmatdyt, the children's hospital": a description of the name, no new party
+            if child.i not in seen and child.pos_ in ("NOUN", "PROPN", "PRON"):
+                seen.add(child.i)
+                found.append(child)
+    return found
 
 
 def _people_of(country: str, name: str, mention: Span) -> ActorRef:
@@ -308,3 +388,14 @@ def _clean(text: str) -> str:
         if text.startswith(prefix):
             text = text[len(prefix) :]
     return text.strip(" ,.;:'\"“”’")
+
+
+def _phrase(words: Sequence[Token]) -> str:
+    """The words as written ("Kyiv's mayor", not "Kyiv 's mayor"), one space where words were
+    skipped between them."""
+    parts: list[str] = []
+    for word, following in zip(words, [*words[1:], None], strict=True):
+        parts.append(word.text)
+        if following is not None:
+            parts.append(word.whitespace_ if following.i == word.i + 1 else " ")
+    return "".join(parts)

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "resources" / "lexicon.yaml"
 
 OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd", "dative"})
-PARTICLE_DEPS = frozenset({"prt", "prep", "agent", "dobj", "acomp", "advmod", "xcomp"})
+# "set the house ablaze": the parser hangs the particle word on the verb as a predicate or clause
+PARTICLE_DEPS = frozenset({"prt", "prep", "agent", "dobj", "acomp", "advmod", "xcomp", "oprd", "advcl"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class TriggerRule:
     prep: str | None = None
     modifiers: frozenset[str] = frozenset()
     confidence: float = 1.0
+    subjects: frozenset[str] = frozenset()  # the verb's subject must name one of these
 
     @property
     def consumes_object(self) -> bool:
@@ -103,10 +105,32 @@ class Lexicon:
         return any(lemma in self.light_verbs for lemma in verb_lemmas(token))
 
 
+# irregular past forms the lemmatizer leaves alone once a prefix hides them ("retook", "overran")
+IRREGULAR_PAST: dict[str, str] = {
+    "took": "take", "taken": "take", "ran": "run", "fought": "fight", "drew": "draw", "drawn": "draw",
+    "threw": "throw", "thrown": "throw", "held": "hold", "shot": "shoot", "struck": "strike",
+    "blew": "blow", "blown": "blow", "broke": "break", "broken": "break", "sent": "send", "built": "build",
+}  # fmt: skip
+VERB_PREFIXES = ("re", "over", "under", "with", "out", "up", "counter")
+
+
+def _unprefixed_past(text: str) -> str | None:
+    """ "retook" -> "retake", "overran" -> "overrun": a known prefix on an irregular past form."""
+    for form, base in IRREGULAR_PAST.items():
+        if text.endswith(form) and text[: -len(form)] in VERB_PREFIXES:
+            return text[: -len(form)] + base
+    return None
+
+
 def verb_lemmas(token: Token) -> tuple[str, ...]:
     """The token's lemma, then the lemma with the silent "e" the lemmatizer sometimes strips from
-    a verb it does not know ("raped" -> "rap", "staged" -> "stag"): "rape", "stage"."""
+    a verb it does not know ("raped" -> "rap", "staged" -> "stag"): "rape", "stage"; a prefixed
+    irregular past the lemmatizer left as it was ("retook") gives its base form ("retake")."""
     lemma, text = token.lemma_.lower(), token.text.lower()
+    if lemma == text:
+        base = _unprefixed_past(text)
+        if base is not None:
+            return (base,)
     if lemma.endswith("e") or not lemma:
         return (lemma,)
     if (text.endswith("ed") and text[:-2] == lemma) or (text.endswith("ing") and text[:-3] == lemma):
@@ -136,6 +160,7 @@ def _rule(entry: Any, *, pos: str, where: str) -> TriggerRule:
         prep=(str(entry["prep"]).lower() if entry.get("prep") else None),
         modifiers=frozenset(modifiers),
         confidence=float(entry.get("confidence", 1.0)),
+        subjects=frozenset(str(o).lower() for o in entry.get("subjects") or ()),
     )
 
 
@@ -178,6 +203,8 @@ def _verb_conditions_hold(rule: TriggerRule, token: Token) -> bool:
             return False
     if rule.prep and not any(c.dep_ in ("prep", "agent") and c.lemma_.lower() == rule.prep for c in children):
         return False
+    if rule.subjects and not (rule.subjects & _subject_lemmas(token)):
+        return False
     if rule.objects or rule.not_objects:
         lemmas = {lemma for o in objects_of(token) for lemma in _object_lemmas(o)}
         if rule.objects and not (rule.objects & lemmas):
@@ -187,11 +214,37 @@ def _verb_conditions_hold(rule: TriggerRule, token: Token) -> bool:
     return True
 
 
+def _subject_lemmas(verb: Token) -> set[str]:
+    """The lemmas of a verb's subject (a conjoined verb's, "gathered and marched", is its head's),
+    with what a counting subject counts: "thousands of students" names thousands and students."""
+    node = verb
+    if not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) and verb.dep_ == "conj":
+        node = verb.head
+    found: set[str] = set()
+    for child in node.children:
+        if child.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        for subj in (child, *child.conjuncts):
+            found |= _object_lemmas(subj)
+            counted = [subj]
+            for _ in range(2):  # "tens of thousands of opponents"
+                counted = [
+                    g
+                    for node in counted
+                    for prep in node.children
+                    if prep.dep_ == "prep" and prep.lower_ == "of"
+                    for g in prep.children
+                    if g.dep_ == "pobj"
+                ]
+                found |= {w for g in counted for w in _object_lemmas(g)}
+    return found
+
+
 def _object_lemmas(obj: Token) -> set[str]:
     """An object's lemma and its compound modifiers' ("aid deliveries" is about aid, "mediation
     efforts" about mediation)."""
     words = {obj.lemma_.lower(), obj.lower_}
-    if obj.lower_.endswith("s") and obj.tag_ == "NNS":
+    if obj.lower_.endswith("s") and obj.tag_ in ("NNS", "NNPS"):  # "Land Forces were formed"
         words.add(obj.lower_[:-1])  # the lemmatizer's slips on plurals: "bases" -> "basis"
     return words | {c.lemma_.lower() for c in obj.children if c.dep_ == "compound"}
 
@@ -221,6 +274,14 @@ def _modifier_lemmas(token: Token) -> set[str]:
         prev = token.doc[token.i - 1]
         mods.add(prev.lemma_.lower())
         mods.add(prev.text.lower())
+    # "an exchange of prisoners" is a prisoner exchange
+    mods |= {
+        g.lemma_.lower()
+        for c in token.children
+        if c.dep_ == "prep" and c.lower_ == "of"
+        for g in c.children
+        if g.dep_ == "pobj"
+    }
     return mods
 
 

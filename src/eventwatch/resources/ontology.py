@@ -18,22 +18,27 @@ base's strings; ``state`` is armed on either side, ``government`` only as a sour
   ``sexual`` -> Violence against civilians, Sexual violence.
 - ASSAULT otherwise (firearms, beat, torture, assassinate, unspecified): Battles, Armed clash
   when an armed target is attacked by any source but a crowd or a lone person (an
-  "organization" that kills troops is an armed group), or two armed sources fight
-  with no target named; Riots, Mob violence when only civilians attack; else Violence against
-  civilians, Attack (a civilian target, or no armed target). Mode ``cyber``-like actions have
-  no ACLED type.
+  "organization" that kills troops is an armed group), or by no named source ("20 militants
+  were killed"), or two armed sources fight with no target named; a ``state`` target (a
+  country) counts as armed only when a state attacks it; Riots, Mob violence when only
+  civilians attack; else Violence against civilians, Attack (a civilian target, or no armed
+  target). Mode ``cyber``-like actions have no ACLED type.
 - COERCE ``occupy`` (seize a town, territory): Battles, Government regains territory by a state
   actor; Non-state actor overtakes territory by an armed non-state actor; ``arrest`` ->
-  Strategic developments, Arrests; ``confiscate``/``destroy``/``loot`` -> Strategic
-  developments, Looting/property destruction.
+  Strategic developments, Arrests (not a charge or an indictment: a court's step);
+  ``confiscate``/``destroy``/``loot`` -> Strategic developments, Looting/property destruction,
+  except destroying with people as the target ("set a man ablaze"): an attack, as ASSAULT.
 - PROTEST: ``riot`` or ``violent=True`` -> Riots, Violent demonstration; ``intervention`` ->
   Protests, Protest with intervention; ``excessive-force`` -> Protests, Excessive force
   against protesters; ``boycott`` -> None (no gathering); anything else -> Protests, Peaceful
-  protest.
-- AGREE ``ceasefire``/``peace``, RETREAT ``ceasefire`` (or CAMEO 0871) -> Strategic
-  developments, Agreement, unless every known party is unarmed; RETREAT ``withdraw`` ->
-  Strategic developments, Non-violent transfer of territory, unless the source is known and
-  unarmed.
+  protest. A state "protesting" is diplomacy (None); a state's people rallying is a protest.
+- Agreement, as ACLED's codebook draws it (peace talks, ceasefires, evacuation deals, prisoner
+  exchanges and releases, surrenders): AGREE ``ceasefire``/``peace``, RETREAT ``ceasefire`` (or
+  CAMEO 0871) unless every known party is unarmed; CONSULT ``peace`` (peace talks) or
+  negotiations with a non-state armed party; a signed deal (057) with a non-state armed or
+  military party; RETREAT ``release`` as an exchange or with a non-state armed party; a
+  surrender. RETREAT ``withdraw`` otherwise -> Strategic developments, Non-violent transfer of
+  territory, unless the source is known and unarmed.
 - MOBILIZE ``base`` -> Strategic developments, Headquarters or base established; ``troops`` or
   ``weapons`` -> Strategic developments, Change to group/activity (ACLED codes deployments,
   reinforcements and troop movements of armed groups there, not under Other).
@@ -82,10 +87,11 @@ PLOVER_QUAD: dict[str, int] = {
 
 # PLOVER 2021 modes, plus the few eventwatch adds where ACLED needs a distinction PLOVER leaves to
 # context (ASSAULT aerial/drone/grenade/cbrn/cleansing, COERCE occupy/loot, AGREE ceasefire/peace,
+# CONSULT peace (peace talks),
 # MOBILIZE base, SANCTION embargo, THREATEN ultimatum, PROTEST intervention/excessive-force).
 PLOVER_MODES: dict[str, tuple[str, ...]] = {
     "AGREE": ("ceasefire", "peace"),
-    "CONSULT": ("phone", "visit", "host", "third-party", "multilateral", "mediate", "negotiate"),
+    "CONSULT": ("phone", "visit", "host", "third-party", "multilateral", "mediate", "negotiate", "peace"),
     "SUPPORT": (),
     "CONCEDE": ("ease", "reform", "apology"),
     "COOPERATE": ("economic", "military", "legal", "intelligence"),
@@ -144,6 +150,10 @@ _STATE_SIDE: frozenset[str] = frozenset({"state", "government", "military", "pol
 # Sources whose attack on an armed target is no battle (a crowd, a lone person).
 _UNARMED_SOURCES: frozenset[str] = frozenset({"civilians", "person"})
 _NON_STATE_ARMED: frozenset[str] = frozenset({"armed_group", "rebel", "militia"})
+_PEOPLE: frozenset[str] = frozenset({"civilians", "person"})
+# word beginnings (lemma or inflected form) that the ACLED rules read off the trigger
+_JUDICIAL_STEMS: tuple[str, ...] = ("charg", "indict", "prosecut", "arraign")
+_EXCHANGE_STEMS: tuple[str, ...] = ("exchang", "swap")
 
 # The CAMEO code to report when only a PLOVER type (and mode) is known.
 _TYPE_DEFAULT: dict[str, str] = {
@@ -159,7 +169,7 @@ _MODE_DEFAULT: dict[tuple[str, str], str] = {
     ("AGREE", "ceasefire"): "057", ("AGREE", "peace"): "057",
     ("CONSULT", "phone"): "041", ("CONSULT", "visit"): "042", ("CONSULT", "host"): "043",
     ("CONSULT", "third-party"): "044", ("CONSULT", "multilateral"): "040",
-    ("CONSULT", "mediate"): "045", ("CONSULT", "negotiate"): "046",
+    ("CONSULT", "mediate"): "045", ("CONSULT", "negotiate"): "046", ("CONSULT", "peace"): "046",
     ("CONCEDE", "ease"): "081", ("CONCEDE", "reform"): "083", ("CONCEDE", "apology"): "055",
     ("COOPERATE", "economic"): "061", ("COOPERATE", "military"): "062",
     ("COOPERATE", "legal"): "063", ("COOPERATE", "intelligence"): "064",
@@ -392,31 +402,39 @@ class Ontology:
         source_types: Sequence[str],
         target_types: Sequence[str],
         violent: bool = False,
+        trigger: str | None = None,
     ) -> tuple[str, str] | None:
         """ACLED (event_type, sub_event_type) where ACLED would code the event, else None.
 
-        The rules are listed in the module docstring.
+        ``trigger`` is the word that names the event (lemma or inflected form), for the few rules
+        the code alone cannot decide ("surrendered" is an agreement, "charged" no arrest). The
+        rules are listed in the module docstring.
         """
         mode = self.mode_of(plover_mode, cameo_code)
         sources = [t for t in source_types if t]
         targets = [t for t in target_types if t]
+        word = (trigger or "").strip().lower()
+        code = (cameo_code or "").strip()
         if plover_type == "ASSAULT":
             return _acled_assault(mode, sources, targets)
         if plover_type == "COERCE":
+            if mode == "arrest" and word.startswith(_JUDICIAL_STEMS):
+                return None  # a charge or an indictment is a court's step, not a detention
+            if mode == "destroy" and any(t in _PEOPLE for t in targets):
+                return _acled_assault(None, sources, targets)  # "set a man ablaze": an attack
             return _acled_coerce(mode, sources)
         if plover_type == "PROTEST":
-            if sources and all(t in ("state", "government", "igo") for t in sources):
+            diplomatic = not word or word.startswith(("protest", "condemn"))
+            if diplomatic and sources and all(t in ("state", "government", "igo") for t in sources):
                 return None  # a government's diplomatic protest is no demonstration
             return _acled_protest(mode, violent=violent)
-        if plover_type in ("AGREE", "RETREAT"):
-            ceasefire = mode in ("ceasefire", "peace") or (cameo_code or "").strip() == "0871"
+        if plover_type == "CONSULT":
             parties = sources + targets
-            if ceasefire and (not parties or any(t in _ARMED or t == "government" for t in parties)):
-                return ("Strategic developments", "Agreement")
-            armed_source = not sources or any(t in _ARMED or t == "government" for t in sources)
-            if plover_type == "RETREAT" and mode == "withdraw" and armed_source:
-                return ("Strategic developments", "Non-violent transfer of territory")
+            if mode == "peace" or (mode == "negotiate" and any(t in _NON_STATE_ARMED for t in parties)):
+                return ("Strategic developments", "Agreement")  # peace talks, as ACLED codes them
             return None
+        if plover_type in ("AGREE", "RETREAT"):
+            return _acled_agreement(plover_type, mode, code, sources, targets, word)
         if plover_type == "MOBILIZE":
             if mode == "base":
                 return ("Strategic developments", "Headquarters or base established")
@@ -471,14 +489,46 @@ def _acled_assault(mode: str | None, sources: list[str], targets: list[str]) -> 
     if mode is not None and mode in _ASSAULT_BY_MODE:
         return _ASSAULT_BY_MODE[mode]
     armed_sources = [t for t in sources if t in _ARMED or t == "government"]
-    armed_targets = [t for t in targets if t in _ARMED]
-    if armed_targets and (armed_sources or not all(t in _UNARMED_SOURCES for t in sources)):
+    # a country as the target is its forces only when a state attacks it ("an Israeli vehicle" is
+    # no army); armed victims make a battle unless a crowd or a lone person is the attacker, and
+    # so do armed victims of an attacker left untold ("20 militants were killed")
+    interstate = any(t in _STATE_SIDE for t in sources)
+    armed_targets = [t for t in targets if t in _ARMED and (t != "state" or interstate)]
+    untold = not sources and mode in (None, "firearms")  # not a massacre, torture or cleansing
+    if armed_targets and (armed_sources or untold or not all(t in _UNARMED_SOURCES for t in sources)):
         return ("Battles", "Armed clash")
     if len(armed_sources) >= 2 and not targets:
         return ("Battles", "Armed clash")
     if sources and all(t == "civilians" for t in sources):
         return ("Riots", "Mob violence")
     return ("Violence against civilians", "Attack")
+
+
+def _acled_agreement(
+    plover_type: str, mode: str | None, code: str, sources: list[str], targets: list[str], word: str
+) -> tuple[str, str] | None:
+    """ACLED's Agreement covers ceasefires, peace deals and any deal an armed party makes
+    (evacuation deals, prisoner exchanges and releases, surrenders); a withdrawal of an armed
+    force is a non-violent transfer of territory."""
+    agreement = ("Strategic developments", "Agreement")
+    parties = sources + targets
+    armed_party = any(t in _ARMED or t == "government" for t in parties)
+    non_state_party = any(t in _NON_STATE_ARMED for t in parties)
+    ceasefire = mode in ("ceasefire", "peace") or code == "0871"
+    if ceasefire and (not parties or armed_party):
+        return agreement
+    if plover_type == "AGREE" and code == "057" and (non_state_party or "military" in parties):
+        return agreement  # a signed deal with or between fighters
+    if plover_type != "RETREAT":
+        return None
+    if mode == "release" and (word.startswith(_EXCHANGE_STEMS) or non_state_party):
+        return agreement  # prisoners exchanged, hostages freed by or to an armed group
+    if mode == "withdraw" and word.startswith("surrender"):
+        return agreement if not sources or armed_party else None
+    armed_source = not sources or any(t in _ARMED or t == "government" for t in sources)
+    if mode == "withdraw" and armed_source:
+        return ("Strategic developments", "Non-violent transfer of territory")
+    return None
 
 
 def _acled_coerce(mode: str | None, sources: list[str]) -> tuple[str, str] | None:
@@ -539,6 +589,7 @@ class Trigger:
     modifiers: frozenset[str] = frozenset()
     confidence: float = 1.0
     index: int = 0  # position in its section: the matcher takes the first entry that holds
+    subjects: frozenset[str] = frozenset()  # a verb's subject must be one of these ("crowds gathered")
 
 
 @dataclass(frozen=True, slots=True)
@@ -566,7 +617,9 @@ class Lexicon:
         return self._by_head.get(("noun", lemma.lower()), ())
 
 
-_VERB_KEYS = frozenset({"lemma", "cameo", "plover", "mode", "objects", "prep", "not_objects", "confidence"})
+_VERB_KEYS = frozenset(
+    {"lemma", "cameo", "plover", "mode", "objects", "prep", "not_objects", "confidence", "subjects"}
+)
 _NOUN_KEYS = frozenset({"lemma", "cameo", "plover", "mode", "modifiers", "confidence"})
 _SECTIONS: tuple[tuple[str, Literal["verb", "noun"]], ...] = (("verbs", "verb"), ("nouns", "noun"))
 
@@ -630,6 +683,7 @@ def _parse_trigger(
         modifiers=_words(where, "modifiers", entry.get("modifiers")),
         confidence=float(confidence),
         index=index,
+        subjects=_words(where, "subjects", entry.get("subjects")),
     )
 
 

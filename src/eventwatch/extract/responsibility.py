@@ -1,0 +1,487 @@
+"""Who did it and to whom, when the report says so outside the act's own clause.
+
+News names the perpetrator of an attack as often in a claim or an accusation as in the clause
+that tells the attack: "The FMLN claimed responsibility for the bombing", "police blamed the
+killing on drug traffickers", "two soldiers were charged with the murder", "the attack was
+attributed to urban guerrillas", "X was behind the ambush". It names the victims as often in an
+identification told after the act: "The victims were identified as X and Y", "among the dead was
+X", "those kidnapped are X, Y and Z". Each such statement is a ``Claim``: the actors it names, the
+role it gives them (source or target) and, where the statement names it, the act it is about.
+``attach_claims`` makes the actors sources or targets of the incident the claim is about: the
+event of the act it names, else the nearest incident told in the same or the preceding sentences
+(a claim refers back to an attack already described), else in the next sentence.
+
+A claim adds a participant; it never creates an incident, changes a type or removes an actor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
+
+from eventwatch.model import ActorRef, Event, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span as SpacySpan
+    from spacy.tokens import Token
+
+    from eventwatch.extract.participants import ParticipantResolver
+
+Role = Literal["source", "target"]
+INCIDENT_TYPES = frozenset({"ASSAULT", "COERCE"})
+INCIDENT_ACLED = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"})
+UNREAL = frozenset({"hypothetical", "denied"})
+LOOK_BACK = 3  # sentences a claim may refer back over ("... The ELN claimed responsibility.")
+LOOK_AHEAD = 1  # a claim told first ("X claimed the attack, which killed ...")
+
+# words for violent acts: a claim or an accusation is about an incident only when it names one
+# (or refers back to one with a general word or a pronoun: "the crime", "these actions", "it")
+VIOLENT_ACTS = frozenset(
+    {"attack", "kill", "killing", "murder", "assassinate", "assassination", "massacre", "bomb",
+     "bombing", "explosion", "blast", "kidnap", "kidnapping", "abduct", "abduction", "death",
+     "shoot", "shooting", "ambush", "raid", "execute", "execution", "slay", "slaying", "wound",
+     "injure", "burn", "arson", "sabotage", "dynamite", "machinegun", "machine-gun", "torture",
+     "disappearance", "homicide", "crime", "incident", "action", "act", "operation", "atrocity",
+     "outrage", "offensive", "assault", "strike", "firing", "fire", "destruction", "hijack",
+     "hijacking", "seizure", "taking", "hostage"}
+)  # fmt: skip
+BACK_REFERENCES = frozenset({"it", "this", "that", "these", "those", "them"})
+DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+CLAIM_NOUNS = frozenset({"responsibility", "credit", "authorship"})
+CLAIM_VERBS = frozenset({"claim", "assume", "accept", "take", "acknowledge", "admit", "bear"})
+# verbs whose object (or passive subject) is accused of an act named in of/with/in/for
+ACCUSE_VERBS = frozenset(
+    {"accuse", "charge", "suspect", "implicate", "link", "tie", "connect", "convict", "indict",
+     "arrest", "detain", "blame", "hold", "identify", "sentence", "prosecute", "try", "involve"}
+)  # fmt: skip
+ACT_PREPS = frozenset({"of", "with", "in", "for"})
+ATTRIBUTE_VERBS = frozenset({"attribute", "ascribe", "impute"})
+# verbs of doing an act, whose subject (or passive agent) is its author
+AUTHOR_VERBS = frozenset(
+    {"perpetrate", "commit", "mastermind", "order", "plan", "organize", "organise", "carry",
+     "execute", "stage", "conduct", "direct", "instigate", "orchestrate", "engineer"}
+)  # fmt: skip
+AUTHOR_NOUNS = frozenset(
+    {"perpetrator", "author", "mastermind", "culprit", "killer", "murderer", "assassin", "organizer",
+     "organiser", "instigator", "intellectual", "material"}
+)  # fmt: skip
+# words that describe the victims of an act, in "the victims were X", "among the dead was X"
+VICTIM_NOUNS = frozenset(
+    {"victim", "dead", "casualty", "fatality", "hostage", "body", "corpse", "injured", "wounded",
+     "deceased", "kidnapped", "abducted", "missing", "remains"}
+)  # fmt: skip
+HARM_VERBS = frozenset(
+    {"kill", "murder", "kidnap", "abduct", "wound", "injure", "assassinate", "massacre", "shoot",
+     "execute", "hurt", "slay", "hold", "take", "seize", "torture", "die", "disappear", "find"}
+)  # fmt: skip
+IDENTIFY_VERBS = frozenset({"identify", "name", "list", "describe"})
+# acts done to someone, whose past participle after a noun names the one they were done to
+# ("the mayor, kidnapped last week", "the peasants killed in the raid")
+DONE_TO_VERBS = frozenset(
+    {"kill", "murder", "kidnap", "abduct", "wound", "injure", "assassinate", "massacre", "shoot",
+     "execute", "hurt", "slay", "torture", "behead", "stab", "lynch", "rape"}
+)  # fmt: skip
+# verbs of taking part in an act: their subject is among its authors ("X participated in the crime")
+INVOLVEMENT_NOUNS = frozenset({"participation", "involvement", "complicity", "role", "hand"})
+PARTICIPATE_VERBS = frozenset({"participate", "engage", "collaborate", "take"})
+RELATIVES = frozenset({"which", "that", "whom", "who", "whose"})
+PERSONAL = frozenset({"they", "he", "she"})
+SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """Actors that a statement names as the source or the target of an act."""
+
+    sentence: int
+    role: Role
+    actors: tuple[ActorRef, ...]
+    about: tuple[int, int] | None = None  # character span of the act the statement names
+    cue: str = ""
+    act_word: str | None = None  # the act's head word ("strike"), to pick it among several incidents
+    back_reference: bool = True  # the act is told before ("the attack", "it") or not named at all
+
+
+def is_incident(event: Event) -> bool:
+    """An act of violence or coercion that is told as real (not denied or hypothetical)."""
+    if event.modality in UNREAL:
+        return False
+    return event.plover_type in INCIDENT_TYPES or (event.acled_event_type or "") in INCIDENT_ACLED
+
+
+def claims_in_sentence(sent: SpacySpan, *, index: int, resolver: ParticipantResolver) -> list[Claim]:
+    """The perpetrator and victim statements of one parsed sentence."""
+    found: list[Claim] = []
+    for tok in sent:
+        for role, people, act, cue in _statements(tok):
+            if _negated(tok, people):
+                continue  # "no group has claimed the attack"
+            actors: list[ActorRef] = []
+            for person in people:
+                if person.lower_ in DEMONSTRATIVES:
+                    continue  # "those responsible": no one named
+                refs = resolver.resolve_all(person)
+                if not refs and person.pos_ in ("PROPN", "NOUN"):
+                    # "policeman Luis Castro Roman" with only part of the name tagged: the name inside
+                    refs = [r for t in person.subtree if t.ent_iob_ == "B" for r in resolver.resolve(t)]
+                if not refs and person.pos_ in ("PROPN", "NOUN"):
+                    # the statement says this is who did it (or to whom): an actor the actor base
+                    # does not know keeps its own words ("narcomilitary organizations")
+                    refs = [_named_by_phrase(person)]
+                for ref in refs:
+                    if all(_key(ref) != _key(have) for have in actors):
+                        actors.append(ref)
+            if not actors:
+                continue
+            about = None
+            if act is not None:
+                words = list(act.subtree)
+                about = (words[0].idx, words[-1].idx + len(words[-1].text))
+            found.append(
+                Claim(
+                    sentence=index,
+                    role=role,
+                    actors=tuple(actors),
+                    about=about,
+                    cue=cue,
+                    act_word=act.lower_ if act is not None else None,
+                    back_reference=act is None or _refers_back(act),
+                )
+            )
+    return found
+
+
+def _statements(tok: Token) -> list[tuple[Role, list[Token], Token | None, str]]:
+    """(role, the people named, the act named or None, cue) for the statement ``tok`` heads."""
+    lemma = tok.lemma_.lower()
+    out: list[tuple[Role, list[Token], Token | None, str]] = []
+    # "X claimed responsibility for the attack", "X took credit for it"
+    if lemma in CLAIM_NOUNS and tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in CLAIM_VERBS:
+        verb = tok.head
+        act = _prep_object(tok, {"for"}) or _prep_object(verb, {"for"})
+        people = _doers(verb)
+        if _names_violence(act):
+            out.append(("source", people, act, "claim"))
+    # "X claimed the bombing", "the killing was claimed by X"
+    elif (
+        lemma == "claim"
+        and tok.pos_ == "VERB"
+        and not any(c.lemma_.lower() in CLAIM_NOUNS for c in tok.children)
+    ):
+        act = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        if act is not None and _names_violence(act, strict=True):
+            out.append(("source", _authors(tok), act, "claim"))
+    # "X is responsible for the attack", "the army held X responsible for the bombing"
+    elif lemma == "responsible" and tok.dep_ in ("acomp", "oprd", "amod", "ccomp", "xcomp"):
+        act = _prep_object(tok, {"for"})
+        if tok.dep_ == "oprd" or (tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_.lower() == "hold"):
+            people = [c for c in tok.head.children if c.dep_ == "dobj"]
+        elif tok.dep_ == "amod" and tok.head.pos_ in ("NOUN", "PROPN"):
+            people = [tok.head]
+        else:
+            people = _doers(tok.head)
+        if _names_violence(act):
+            out.append(("source", people, act, "responsible"))
+    # "police blamed the killing on X", "X was blamed for the attack", "X is to blame"
+    elif lemma == "blame" and tok.pos_ == "VERB":
+        objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+        # "blamed the shooting on X": the parse may hang "on X" on the act's noun
+        on = _prep_object(tok, {"on"}) or next((o for o in map(_on_object, objects) if o is not None), None)
+        if on is not None:
+            act = objects[0] if objects else None
+            if _names_violence(act):
+                out.append(("source", [on], act, "blame"))
+        else:
+            act = _prep_object(tok, {"for"})
+            if _names_violence(act):
+                out.append(("source", objects, act, "blame"))
+            elif tok.dep_ == "xcomp" and tok.head.lemma_.lower() == "be":
+                out.append(("source", _doers(tok.head), None, "blame"))
+    # "the attack was attributed to urban guerrillas", "they attributed the bombing to X"
+    elif lemma in ATTRIBUTE_VERBS:
+        to = _prep_object(tok, {"to"})
+        act = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        if to is not None and _names_violence(act):
+            out.append(("source", [to], act, "attribute"))
+    # "two soldiers were charged with the murder", "police arrested X for the bombing",
+    # "men suspected of killing the judge"
+    elif lemma in ACCUSE_VERBS and tok.pos_ == "VERB":
+        act = _prep_object(tok, ACT_PREPS)
+        if act is not None and _names_violence(act, strict=True):
+            people = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+            if not people and tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
+                people = [tok.head]
+            if not people and tok.dep_ == "advcl":  # "after being accused of ordering the murder"
+                people = _doers(tok.head)
+            out.append(("source", people, act, "accuse"))
+    # "members of the army participated in the crime", "X took part in the massacre"
+    elif lemma in PARTICIPATE_VERBS and tok.pos_ == "VERB":
+        act = _prep_object(tok, {"in"})
+        if lemma == "take" and not any(c.lower_ == "part" for c in tok.children):
+            act = None
+        if act is not None and _names_violence(act, strict=True):
+            out.append(("source", _doers(tok), act, "participate"))
+    # "drug traffickers are behind the attack"
+    elif lemma == "behind" and tok.dep_ == "prep" and tok.head.lemma_.lower() == "be":
+        act = _prep_object(tok.head, {"behind"})
+        if _names_violence(act):
+            out.append(("source", _doers(tok.head), act, "behind"))
+    # "X planned the attack", "the murder was ordered by X", "the attack was carried out by X"
+    elif lemma in AUTHOR_VERBS and tok.pos_ == "VERB":
+        act = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        if act is None and tok.dep_ in ("acl", "relcl") and tok.head.pos_ in ("NOUN", "PROPN"):
+            act = tok.head  # "the attack, carried out by X", "the crime, which X ordered"
+        if act is not None and _names_violence(act, strict=True):
+            out.append(("source", _authors(tok), act, "author"))
+    # "X was the perpetrator of the murder", "the mastermind of the attack, X"
+    elif lemma in AUTHOR_NOUNS and tok.pos_ == "NOUN":
+        act = _prep_object(tok, {"of", "behind"})
+        if tok.dep_ == "attr" and act is None and lemma in ("perpetrator", "mastermind", "culprit"):
+            out.append(("source", _doers(tok.head), None, "author"))  # "X was the mastermind"
+        elif act is not None and _names_violence(act, strict=True):
+            if tok.dep_ == "attr":
+                out.append(("source", _doers(tok.head), act, "author"))
+            else:
+                out.append(("source", [c for c in tok.children if c.dep_ == "appos"], act, "author"))
+    # "evidence of participation by X in the death", "the army's involvement in the massacre"
+    elif lemma in INVOLVEMENT_NOUNS and tok.pos_ == "NOUN":
+        act = _prep_object(tok, {"in"})
+        people = [c for c in tok.children if c.dep_ == "poss"]
+        people += [o for o in (_prep_object(tok, {"by"}), _prep_object(tok, {"of"})) if o is not None]
+        if act is not None and _names_violence(act, strict=True):
+            out.append(("source", people, act, "involvement"))
+    out.extend(_victim_statements(tok))
+    return out
+
+
+def _victim_statements(tok: Token) -> list[tuple[Role, list[Token], Token | None, str]]:
+    lemma = tok.lemma_.lower()
+    out: list[tuple[Role, list[Token], Token | None, str]] = []
+    # "the victims are X and Y", "those kidnapped were X", "the dead include X"
+    if lemma in ("be", "include"):
+        subjects = [c for c in tok.children if c.dep_ in SUBJECTS]
+        complements = [c for c in tok.children if c.dep_ in ("attr", "dobj")]
+        if any(_describes_victims(s) for s in subjects):
+            out.append(("target", complements, None, "victims are"))
+        elif any(_describes_victims(c) for c in complements) and lemma == "be":
+            out.append(("target", subjects, None, "are the victims"))  # "X and Y were the victims"
+        among = _prep_object(tok, {"among"})
+        if among is not None and _describes_victims(among):
+            # "X was among the dead", "among the dead was X" (the parse makes X the attribute)
+            out.append(("target", subjects or complements, None, "among the victims"))
+    # "they are X and Y" after a sentence about the victims ("the names of those killed ...")
+    if lemma == "be" and not out:
+        subjects = [c for c in tok.children if c.dep_ == "nsubj" and c.lower_ in PERSONAL]
+        complements = [
+            c for c in tok.children if c.dep_ == "attr" and any(t.pos_ == "PROPN" for t in c.subtree)
+        ]
+        previous = _previous_sentence(tok)
+        if subjects and complements and previous is not None and any(map(_describes_victims, previous)):
+            out.append(("target", complements, None, "they are"))
+    # "the mayor, kidnapped last week, ...", "the peasants killed in the raid"
+    if (
+        lemma in DONE_TO_VERBS
+        and tok.dep_ == "acl"
+        and tok.tag_ == "VBN"
+        and tok.head.pos_ in ("NOUN", "PROPN")
+        and tok.head.dep_ != "ROOT"  # a noun as the root: the parse missed the main verb
+        and not any(c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ == "at") for c in tok.children)
+    ):
+        out.append(("target", [tok.head], tok, "participle"))
+    # "the victims were identified as X", "police identified the dead man as X"
+    elif lemma in IDENTIFY_VERBS and tok.pos_ == "VERB":
+        named = _prep_object(tok, {"as"})
+        described = [c for c in tok.children if c.dep_ in ("nsubjpass", "dobj")]
+        if named is not None and any(_describes_victims(d) for d in described):
+            out.append(("target", [named], None, "identified as"))
+    return out
+
+
+def _negated(verb: Token, people: list[Token]) -> bool:
+    """ "No group has claimed ...", "X did not claim ...", "nobody was blamed"."""
+    if any(c.dep_ == "neg" for c in verb.children) or any(c.dep_ == "neg" for c in verb.head.children):
+        return True
+    return any(
+        p.lower_ in ("nobody", "none", "noone")
+        or any(c.lower_ == "no" and c.dep_ == "det" for c in p.children)
+        for p in people
+    )
+
+
+def _refers_back(act: Token) -> bool:
+    """True for an act told before: a pronoun, or a noun with a definite or demonstrative article
+    ("the attack", "that strike", "these crimes"); an indefinite one is a new act ("a car bomb")."""
+    if act.pos_ == "PRON" or act.lower_ in RELATIVES:
+        return True
+    dets = {c.lower_ for c in act.children if c.dep_ in ("det", "poss")}
+    return bool(dets & {"the", "this", "that", "these", "those", "its", "their", "his", "her"})
+
+
+def _named_by_phrase(head: Token) -> ActorRef:
+    """An actor named only by a noun phrase: the head with the words before it."""
+    words = [t for t in head.subtree if t.i <= head.i and (t.i == head.i or t.dep_ != "det")]
+    first = words[0] if words else head
+    start, end = first.idx, head.idx + len(head.text)
+    text = head.doc.text[start:end]
+    kind = "person" if head.ent_type_ == "PERSON" else None
+    return ActorRef(name=text, type=kind, mention=Span(text=text, start=start, end=end))
+
+
+def _previous_sentence(tok: Token) -> SpacySpan | None:
+    sent = tok.sent
+    return tok.doc[sent.start - 1].sent if sent.start > 0 else None
+
+
+def _describes_victims(tok: Token) -> bool:
+    """A phrase that stands for the victims of an act: "the victims", "the dead", "those who were
+    kidnapped", "the people killed", "one of the injured", "the names of the dead"."""
+    lemma = tok.lemma_.lower()
+    if lemma in VICTIM_NOUNS or tok.lower_ in VICTIM_NOUNS:
+        return True
+    for child in tok.children:
+        if child.dep_ in ("relcl", "acl", "amod") and child.lemma_.lower() in HARM_VERBS:
+            return child.dep_ != "amod" or child.tag_ == "VBN"
+        if child.dep_ == "amod" and child.lower_ in VICTIM_NOUNS:  # "the injured persons"
+            return True
+    inner = _prep_object(tok, {"of"})
+    return (
+        inner is not None
+        and lemma in ("one", "some", "name", "identity", "most", "all", "two", "three")
+        and (_describes_victims(inner))
+    )
+
+
+def _names_violence(act: Token | None, *, strict: bool = False) -> bool:
+    """True when the phrase names a violent act or (unless ``strict``) refers back to one."""
+    if act is None:
+        return not strict
+    if act.lower_ in RELATIVES:  # "the massacre, for which they hold the army responsible"
+        clause = next((a for a in act.ancestors if a.dep_ in ("relcl", "acl")), None)
+        if clause is None or clause.head.pos_ not in ("NOUN", "PROPN"):
+            return not strict
+        act = clause.head
+    if act.lower_ in BACK_REFERENCES:
+        return not strict
+    words = [t for t in act.subtree][:12]
+    return any(t.lemma_.lower() in VIOLENT_ACTS or t.lower_ in VIOLENT_ACTS for t in words)
+
+
+def _on_object(noun: Token) -> Token | None:
+    return _prep_object(noun, {"on"})
+
+
+def _prep_object(tok: Token, preps: set[str] | frozenset[str]) -> Token | None:
+    for prep in tok.children:
+        if prep.dep_ in ("prep", "agent") and prep.lower_ in preps:
+            for obj in prep.children:
+                if obj.dep_ in ("pobj", "pcomp"):
+                    return obj
+    return None
+
+
+def _doers(verb: Token) -> list[Token]:
+    """The subject of a verb, of the verb it is conjoined to, or the noun a relative clause
+    modifies ("the group, which claimed responsibility")."""
+    node = verb
+    for _ in range(3):
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "csubj")]
+        if subjects:
+            return subjects
+        if node.dep_ in ("relcl", "acl") and node.head.pos_ in ("NOUN", "PROPN"):
+            return [node.head]
+        if node.dep_ in ("conj", "xcomp", "advcl") and node.head.i != node.i:
+            node = node.head
+            continue
+        break
+    return []
+
+
+def _authors(verb: Token) -> list[Token]:
+    """The author of an act: the passive agent ("ordered by X"), else the active subject."""
+    agents = [
+        obj for prep in verb.children if prep.dep_ == "agent" for obj in prep.children if obj.dep_ == "pobj"
+    ]
+    if agents:
+        return agents
+    if any(c.dep_ == "auxpass" for c in verb.children) or (verb.dep_ in ("acl",) and verb.tag_ == "VBN"):
+        return []
+    return _doers(verb)
+
+
+def attach_claims(events: list[Event], claims: list[Claim]) -> list[Event]:
+    """Events with each claim's actors added to the incident the claim is about."""
+    if not claims:
+        return events
+    out = list(events)
+    incidents = [k for k, e in enumerate(out) if is_incident(e)]
+    if not incidents:
+        return out
+    for claim in claims:
+        k = _incident_for(claim, out, incidents)
+        if k is None:
+            continue
+        event = out[k]
+        if claim.role == "source":
+            sources = _merged(event.source_actors, claim.actors, avoid=())
+            # the one a claim names as the doer is not also the one the act was done to
+            targets = tuple(t for t in event.target_actors if not any(_same(t, a) for a in claim.actors))
+            out[k] = replace(event, source_actors=sources, target_actors=targets)
+        else:
+            targets = _merged(event.target_actors, claim.actors, avoid=event.source_actors)
+            out[k] = replace(event, target_actors=targets)
+    return out
+
+
+def _incident_for(claim: Claim, events: list[Event], incidents: list[int]) -> int | None:
+    """The incident a claim is about: the event of the act it names, else the nearest incident
+    before it (same sentence first, then up to ``LOOK_BACK`` sentences back), else just after."""
+    if claim.about is not None:
+        start, end = claim.about
+        for k in incidents:
+            trig = events[k].trigger
+            if events[k].sentence == claim.sentence and start <= trig.start and trig.end <= end:
+                return k
+    before = [k for k in incidents if claim.sentence - LOOK_BACK <= events[k].sentence <= claim.sentence]
+    if not claim.back_reference:
+        # "blamed X for a car bomb attack" names an act of its own: only an act told before with the
+        # same word can be it ("a bombing ... claimed responsibility for a bombing")
+        before = [k for k in before if _same_word(events[k].trigger.text, claim.act_word)]
+        return before[-1] if before else None
+    if before:
+        latest = max(events[k].sentence for k in before)
+        same = [k for k in before if events[k].sentence == latest]
+        # "... a strike on the consulate. Iran blamed Israel for that strike.": the act named again
+        named = [k for k in same if _same_word(events[k].trigger.text, claim.act_word)]
+        return (named or same)[0]
+    after = [k for k in incidents if claim.sentence < events[k].sentence <= claim.sentence + LOOK_AHEAD]
+    return after[0] if after else None
+
+
+def _same_word(trigger: str, word: str | None) -> bool:
+    if word is None:
+        return False
+    a, b = trigger.lower().rstrip("s"), word.lower().rstrip("s")
+    return a == b
+
+
+def _merged(
+    have: tuple[ActorRef, ...], new: tuple[ActorRef, ...], *, avoid: tuple[ActorRef, ...]
+) -> tuple[ActorRef, ...]:
+    out = list(have)
+    for ref in new:
+        if any(_same(ref, other) for other in (*out, *avoid)):
+            continue
+        out.append(ref)
+    return tuple(out)
+
+
+def _same(a: ActorRef, b: ActorRef) -> bool:
+    if a.mention is not None and b.mention is not None and a.mention == b.mention:
+        return True
+    if a.actor_id and a.actor_id == b.actor_id:
+        return True
+    return a.name.lower() == b.name.lower()
+
+
+def _key(ref: ActorRef) -> tuple[str | None, str, int | None]:
+    return (ref.actor_id or ref.cameo_code, ref.name.lower(), ref.mention.start if ref.mention else None)
