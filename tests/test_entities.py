@@ -18,6 +18,8 @@ PLACES: dict[str, tuple[str, GeoPrecision]] = {
     "egypt": ("EGY", "country"),
     "texas": ("USA", "admin1"),
     "ohio": ("USA", "admin1"),
+    "michigan": ("USA", "admin1"),
+    "michigan center": ("USA", "city"),
     "baker": ("USA", "city"),
     "central": ("USA", "city"),
     "palmyra": ("SYR", "city"),
@@ -199,6 +201,16 @@ def test_embedded_places_inside_organisation_names(nlp: Language) -> None:
     )
     found = embedded_places(doc, place_of=place_of, countries=("USA",))
     assert [(s.text, s.label_) for s in found] == [("Ohio", "GPE"), ("Laurel County", "GPE")]
+
+
+def test_an_institution_named_after_a_state_embeds_the_state(nlp: Language) -> None:
+    doc = make_doc(
+        nlp,
+        "Researchers at the University of Michigan Center for Political Studies said so.",
+        [("the University of Michigan Center for Political Studies", "ORG")],
+    )
+    found = embedded_places(doc, place_of=place_of, countries=("USA",))
+    assert [(s.text, s.label_) for s in found] == [("Michigan", "GPE")]
 
 
 def test_an_organisation_without_a_place_has_no_embedded_place(nlp: Language) -> None:

@@ -415,6 +415,8 @@ def _embedded_place(span: SpacySpan, *, place_of: PlaceLookup, context: Sequence
         return False
     if any(t.is_lower or t.is_digit or t.lower_ in ORG_HEADS for t in span):
         return False
+    if len(span) >= 2 and last.lower_ in ("center", "centre"):
+        return False  # "University of Michigan Center": the state, not the town Michigan Center
     if len(span) >= 2 and last.lower_ in GPE_HEADS - {"city", "town", "village"}:
         return True  # "Laurel County", "Readington Township"
     text = span.text
