@@ -91,6 +91,8 @@ class Extractor:
 
         if not 2 <= len(word) <= 6 or not word.isupper() or word.lower() in STOP_WORDS:
             return False  # "WHO" in capitals is mostly the pronoun, "US" the pronoun or the country
+        if self.res.actors.country_of(word.title()) is not None:
+            return False  # "SPAIN", "PERU": a country's name, written as a name, not an acronym
         return self.res.actors.lookup(word) is not None
 
     def _run(self, nlp: Language, batch: list[Article], resources: Resources) -> Iterator[Extraction]:

@@ -119,7 +119,28 @@ def is_english_word(word: str, nlp: Language) -> bool:
     word = word.lower()
     if word in words:
         return True
-    return any(word.endswith(suffix) and word[: -len(suffix)] + stem in words for suffix, stem in INFLECTIONS)
+    if any(word.endswith(suffix) and word[: -len(suffix)] + stem in words for suffix, stem in INFLECTIONS):
+        return True
+    return _inflected_compound(word, words)
+
+
+def _inflected_compound(word: str, words: frozenset[str]) -> bool:
+    """An inflected verb made of two English words ("machinegunned", "firebombing"): wire copy writes
+    such verbs as one word the dictionary lacks. Only inflected forms count, so that a name made of
+    two words ("Sandoval") stays a name."""
+    for suffix in ("ed", "ing"):
+        if not word.endswith(suffix):
+            continue
+        stem = word[: -len(suffix)]
+        stems = [stem, stem + "e"]
+        if len(stem) > 2 and stem[-1] == stem[-2]:
+            stems.append(stem[:-1])  # "machinegunn-ed" -> "machinegun"
+        for base in stems:
+            if len(base) < 6:
+                continue
+            if any(base[:k] in words and base[k:] in words for k in range(3, len(base) - 2)):
+                return True
+    return False
 
 
 _DICTIONARIES: dict[int, frozenset[str]] = {}

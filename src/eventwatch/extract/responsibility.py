@@ -85,6 +85,23 @@ DONE_TO_VERBS = frozenset(
 INVOLVEMENT_NOUNS = frozenset({"participation", "involvement", "complicity", "role", "hand"})
 PARTICIPATE_VERBS = frozenset({"participate", "engage", "collaborate", "take"})
 RELATIVES = frozenset({"which", "that", "whom", "who", "whose"})
+NAME_LABELS = frozenset({"PERSON", "ORG", "NORP"})
+LIST_CUES = frozenset({"victims are", "identified as", "among the victims", "they are", "inverted"})
+# verbs that tie someone to an act with "to" ("the far right is linked to the crime")
+TO_VERBS = frozenset({"link", "tie", "connect"})
+# words that describe the doers of an act, in "the attackers were X", "the arrested men were identified as X"
+PERP_NOUNS = frozenset(
+    {"attacker", "assailant", "perpetrator", "killer", "murderer", "assassin", "gunman", "kidnapper",
+     "abductor", "captor", "culprit", "suspect", "detainee", "arrested", "bomber", "hitman", "hijacker"}
+)  # fmt: skip
+# a noun that says whose deed an act was: "the attack was a maneuver by X", "the bombing was the work of X"
+DEED_NOUNS = frozenset(
+    {"work", "deed", "handiwork", "doing", "act", "action", "maneuver", "manoeuvre", "crime"}
+)
+# acts done to someone, told with the participle first and the people after "were": "injured were X and Y"
+INVERTED_HARM = frozenset(
+    {"kill", "murder", "kidnap", "abduct", "wound", "injure", "hurt", "slay", "execute"}
+)
 PERSONAL = frozenset({"they", "he", "she"})
 SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 
@@ -116,6 +133,15 @@ def claims_in_sentence(sent: SpacySpan, *, index: int, resolver: ParticipantReso
         for role, people, act, cue in _statements(tok):
             if _negated(tok, people):
                 continue  # "no group has claimed the attack"
+            if role == "target" and cue in LIST_CUES and people:
+                # "the victims were identified as X, 42; Y, 19; and Z": a list the parse breaks at
+                # semicolons and ages; every personal name after the first one named is on it
+                first = min(p.i for p in people)
+                people = people + [
+                    e.root
+                    for e in sent.ents
+                    if e.label_ == "PERSON" and e.start >= first and e.root not in people
+                ]
             actors: list[ActorRef] = []
             for person in people:
                 if person.lower_ in DEMONSTRATIVES:
@@ -124,10 +150,21 @@ def claims_in_sentence(sent: SpacySpan, *, index: int, resolver: ParticipantReso
                 if not refs and person.pos_ in ("PROPN", "NOUN"):
                     # "policeman Luis Castro Roman" with only part of the name tagged: the name inside
                     refs = [r for t in person.subtree if t.ent_iob_ == "B" for r in resolver.resolve(t)]
+                if not refs and cue == "by" and person.ent_type_ not in NAME_LABELS:
+                    continue  # "the attack by car bomb": a by-phrase names a doer only when it names someone
                 if not refs and person.pos_ in ("PROPN", "NOUN"):
                     # the statement says this is who did it (or to whom): an actor the actor base
                     # does not know keeps its own words ("narcomilitary organizations")
                     refs = [_named_by_phrase(person)]
+                # "a commando unit, the X Civic Force, claimed ...": the name the apposition gives
+                refs += [
+                    _named_by_phrase(appos)
+                    for appos in person.children
+                    if appos.dep_ == "appos"
+                    and appos.pos_ in ("PROPN", "NOUN")
+                    and not any(r.mention and r.mention.start <= appos.idx < r.mention.end for r in refs)
+                    and any(t.pos_ == "PROPN" or t.ent_type_ in NAME_LABELS for t in appos.subtree)
+                ]
                 for ref in refs:
                     if all(_key(ref) != _key(have) for have in actors):
                         actors.append(ref)
@@ -145,7 +182,8 @@ def claims_in_sentence(sent: SpacySpan, *, index: int, resolver: ParticipantReso
                     about=about,
                     cue=cue,
                     act_word=act.lower_ if act is not None else None,
-                    back_reference=act is None or _refers_back(act),
+                    # a participle ("the peasants killed", "injured were X") tells again an act told
+                    back_reference=act is None or cue in ("participle", "inverted") or _refers_back(act),
                 )
             )
     return found
@@ -206,7 +244,7 @@ def _statements(tok: Token) -> list[tuple[Role, list[Token], Token | None, str]]
     # "two soldiers were charged with the murder", "police arrested X for the bombing",
     # "men suspected of killing the judge"
     elif lemma in ACCUSE_VERBS and tok.pos_ == "VERB":
-        act = _prep_object(tok, ACT_PREPS)
+        act = _prep_object(tok, ACT_PREPS | {"to"} if lemma in TO_VERBS else ACT_PREPS)
         if act is not None and _names_violence(act, strict=True):
             people = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
             if not people and tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
@@ -250,8 +288,55 @@ def _statements(tok: Token) -> list[tuple[Role, list[Token], Token | None, str]]
         people += [o for o in (_prep_object(tok, {"by"}), _prep_object(tok, {"of"})) if o is not None]
         if act is not None and _names_violence(act, strict=True):
             out.append(("source", people, act, "involvement"))
+    out.extend(_deed_statements(tok))
     out.extend(_victim_statements(tok))
     return out
+
+
+def _deed_statements(tok: Token) -> list[tuple[Role, list[Token], Token | None, str]]:
+    """Statements that name the doer of an act as what the act was or involved."""
+    lemma = tok.lemma_.lower()
+    out: list[tuple[Role, list[Token], Token | None, str]] = []
+    subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+    # "this action involved leftist urban commandos"
+    if lemma == "involve" and tok.pos_ == "VERB" and subjects and _names_violence(subjects[0], strict=True):
+        people = [c for c in tok.children if c.dep_ == "dobj"]
+        out.append(("source", people, subjects[0], "involved"))
+    # "the attack was a crude maneuver by the army", "the bombing was the work of drug traffickers"
+    elif lemma == "be" and subjects and _names_violence(subjects[0], strict=True):
+        for attr in (c for c in tok.children if c.dep_ == "attr"):
+            doer = _prep_object(attr, {"by"})
+            if doer is None and attr.lemma_.lower() in DEED_NOUNS:
+                doer = _prep_object(attr, {"of"})
+            if doer is not None and attr.lemma_.lower() in DEED_NOUNS:
+                out.append(("source", [doer], subjects[0], "deed"))
+    # "the attackers were X", "the arrested men were identified as X"
+    if lemma == "be" and subjects and _describes_doers(subjects[0]):
+        out.append(("source", [c for c in tok.children if c.dep_ == "attr"], None, "doers are"))
+    elif lemma in IDENTIFY_VERBS and tok.pos_ == "VERB":
+        named = _prep_object(tok, {"as"})
+        described = [c for c in tok.children if c.dep_ in ("nsubjpass", "dobj")]
+        if named is not None and any(_describes_doers(d) for d in described):
+            out.append(("source", [named], None, "doers identified as"))
+    # "the murder of the director by the FMLN's urban commandos" (the parse may hang "by" on the verb)
+    if tok.dep_ == "prep" and tok.lower_ == "by":
+        act: Token | None = tok.head
+        if act is not None and act.pos_ in ("VERB", "AUX"):
+            if any(c.dep_ in ("auxpass", "nsubjpass") for c in act.children):
+                act = None  # a passive verb's "by" phrase is its own agent, read by the clause
+            else:
+                act = next((c for c in act.children if c.dep_ == "dobj"), None)
+        if act is not None and act.pos_ == "NOUN" and _names_violence(act, strict=True):
+            doers = [c for c in tok.children if c.dep_ == "pobj"]
+            out.append(("source", doers, act, "by"))
+    return out
+
+
+def _describes_doers(tok: Token) -> bool:
+    """A phrase that stands for the doers of an act: "the attackers", "the arrested men", "the suspects"."""
+    if tok.lemma_.lower() in PERP_NOUNS or tok.lower_ in PERP_NOUNS:
+        return True
+    return any(c.dep_ == "amod" and c.lower_ in PERP_NOUNS for c in tok.children)
 
 
 def _victim_statements(tok: Token) -> list[tuple[Role, list[Token], Token | None, str]]:
@@ -278,6 +363,23 @@ def _victim_statements(tok: Token) -> list[tuple[Role, list[Token], Token | None
         previous = _previous_sentence(tok)
         if subjects and complements and previous is not None and any(map(_describes_victims, previous)):
             out.append(("target", complements, None, "they are"))
+    # "injured by the blast were: a taxi driver; X, a beggar; and Y", "also killed were X and Y"
+    if (
+        lemma in INVERTED_HARM
+        and tok.tag_ == "VBN"
+        and not any(c.dep_ in SUBJECTS and c.i < tok.i for c in tok.children)
+    ):
+        be = next((c for c in tok.children if c.dep_ in ("auxpass", "aux") and c.i > tok.i), None)
+        if be is not None:
+            people = [
+                c
+                for head in (tok, be)
+                for c in head.children
+                if c.i > be.i
+                and c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "appos", "conj")
+                and c.pos_ in ("NOUN", "PROPN")
+            ]
+            out.append(("target", people, tok, "inverted"))
     # "the mayor, kidnapped last week, ...", "the peasants killed in the raid"
     if (
         lemma in DONE_TO_VERBS
@@ -454,7 +556,15 @@ def _incident_for(claim: Claim, events: list[Event], incidents: list[int]) -> in
         named = [k for k in same if _same_word(events[k].trigger.text, claim.act_word)]
         return (named or same)[0]
     after = [k for k in incidents if claim.sentence < events[k].sentence <= claim.sentence + LOOK_AHEAD]
-    return after[0] if after else None
+    if after:
+        return after[0]
+    # a report told at length names the doers or the victims of its incident far from where it tells
+    # it ("... the victims were identified as X": twenty sentences after the attack): the nearest one
+    earlier = [k for k in incidents if events[k].sentence < claim.sentence]
+    if earlier:
+        latest = max(events[k].sentence for k in earlier)
+        return next(k for k in earlier if events[k].sentence == latest)
+    return min(incidents, key=lambda k: events[k].sentence)
 
 
 def _same_word(trigger: str, word: str | None) -> bool:
@@ -476,9 +586,9 @@ def _merged(
 
 
 def _same(a: ActorRef, b: ActorRef) -> bool:
+    """The same words for the same actor. One actor named twice in different words ("soldiers",
+    "the Salvadoran army") stays twice: the claim's words say who the report holds to account."""
     if a.mention is not None and b.mention is not None and a.mention == b.mention:
-        return True
-    if a.actor_id and a.actor_id == b.actor_id:
         return True
     return a.name.lower() == b.name.lower()
 

@@ -132,6 +132,8 @@ def verb_lemmas(token: Token) -> tuple[str, ...]:
         if base is not None:
             return (base,)
     if lemma.endswith("e") or not lemma:
+        if text.endswith("ed") and lemma == text[:-1] and len(text) > 5 and text[-3] == text[-4]:
+            return (lemma, text[:-3])  # an unknown verb with a doubled consonant: "machinegunned"
         return (lemma,)
     if (text.endswith("ed") and text[:-2] == lemma) or (text.endswith("ing") and text[:-3] == lemma):
         return (lemma, lemma + "e")

@@ -1,0 +1,209 @@
+"""Perpetrators and victims named outside the act's own clause (eventwatch.extract.responsibility),
+the weapon verbs of wire copy, and the casing of all-capital text that they depend on.
+Sentences are written for these tests."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from eventwatch.extract.responsibility import Claim, attach_claims, is_incident
+from eventwatch.model import ActorRef, Article, Attribution, Event, Span
+
+
+def _incidents(extractor: Any, text: str) -> list[Event]:
+    article = Article(article_id="r", text=text, published="2022-05-06")
+    return [e for e in extractor.extract_one(article).events if is_incident(e)]
+
+
+def _names(events: list[Event], side: str) -> set[str]:
+    out: set[str] = set()
+    for event in events:
+        for actor in getattr(event, side):
+            out.add(" ".join(actor.name.lower().split()))
+            if actor.mention is not None:
+                out.add(" ".join(actor.mention.text.lower().split()))
+    return out
+
+
+def _has(names: set[str], word: str) -> bool:
+    return any(word in name for name in names)
+
+
+@pytest.mark.parametrize(
+    ("text", "perpetrator"),
+    [
+        # the act as what the doer did: "the attack was a maneuver by X"
+        (
+            "A grenade wrecked the offices of the farmers' union in Tarija on Monday. The union said the "
+            "attack was a cowardly maneuver by the Black Hand Brigade.",
+            "black hand brigade",
+        ),
+        # the act involved someone
+        (
+            "Gunmen shot dead a customs officer in Oruro on Sunday. Investigators said this action "
+            "involved urban commandos of the Red Dawn Front.",
+            "red dawn front",
+        ),
+        # tied to the act with "to"
+        (
+            "A car bomb killed two guards outside a bank in Sucre on Friday. Police sources said the "
+            "Condor Legion is linked to this crime.",
+            "condor legion",
+        ),
+        # the act named with its author in a by-phrase the parse hangs on the verb
+        (
+            "The radio station has reported the murder of the harbour master, a retired captain, by "
+            "the Red Dawn Front's urban commandos.",
+            "red dawn front",
+        ),
+        # the doers identified by what was done to them
+        (
+            "A bomb exploded under a power pylon near Potosi on Tuesday. The arrested men were identified as "
+            "Rodrigo Quispe Mamani and Hernan Vaca Soliz.",
+            "quispe",
+        ),
+        # the name an apposition gives to the group that claims the act
+        (
+            "A small commando unit, the Liberty Vanguard, claimed responsibility for the bombing that "
+            "killed a judge in Cochabamba on Monday.",
+            "liberty vanguard",
+        ),
+    ],
+)
+def test_perpetrators_named_outside_the_clause(extractor: Any, text: str, perpetrator: str) -> None:
+    assert _has(_names(_incidents(extractor, text), "source_actors"), perpetrator)
+
+
+def test_the_institution_a_claim_names_is_kept_beside_the_soldiers(extractor: Any) -> None:
+    """ "Soldiers" and "the army" are one actor, but the claim's words say who is held to account."""
+    text = (
+        "The Bolivian army accepted responsibility on Monday for the death of two students who were "
+        "shot by soldiers in Sucre."
+    )
+    names = _names(_incidents(extractor, text), "source_actors")
+    assert _has(names, "army") and _has(names, "soldiers")
+
+
+def test_by_phrase_of_a_means_is_no_perpetrator(extractor: Any) -> None:
+    text = "The mayor condemned the attack by car bomb on the market of Tarija on Monday."
+    assert not _has(_names(_incidents(extractor, text), "source_actors"), "bomb")
+
+
+@pytest.mark.parametrize(
+    ("text", "victims"),
+    [
+        # participle first, the people after "were", a list broken by semicolons
+        (
+            "A bomb exploded outside a bank in Tarija on Monday. Injured by the blast were a taxi "
+            "driver, Maria Gomez; and a nurse, Jorge Ramirez.",
+            ["gomez", "ramirez", "taxi driver"],
+        ),
+        (
+            "A bomb exploded outside a bank in Tarija on Monday. Also injured were Maria Gomez and "
+            "Jorge Ramirez.",
+            ["gomez", "ramirez"],
+        ),
+    ],
+)
+def test_victims_told_after_the_act(extractor: Any, text: str, victims: list[str]) -> None:
+    names = _names(_incidents(extractor, text), "target_actors")
+    for victim in victims:
+        assert _has(names, victim), (victim, names)
+
+
+def test_victim_list_in_all_capital_wire_text(extractor: Any) -> None:
+    text = (
+        "A CAR BOMB EXPLODED YESTERDAY NEAR THE CENTRAL MARKET OF THE CAPITAL, THE POLICE REPORTED "
+        "TODAY.  THE INJURED WERE IDENTIFIED AS ROSENDO HUARACHI, 42; MARTA QUENTA VILLCA, 19; AND "
+        "TEODORO APAZA MAMANI."
+    )
+    names = _names(_incidents(extractor, text), "target_actors")
+    for victim in ("huarachi", "quenta", "apaza"):
+        assert _has(names, victim), (victim, names)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "UNIDENTIFIED MEN MACHINEGUNNED A BUS CARRYING PEASANTS NEAR THE TOWN OF SAN RAFAEL YESTERDAY.",
+        "THE HIGH-VOLTAGE PYLON WAS DYNAMITED BY URBAN COMMANDOS EARLY THIS MORNING IN THE NORTH.",
+        "URBAN COMMANDOS SET OFF A BOMB IN THE BASEMENT OF THE TRADE MINISTRY LATE LAST NIGHT.",
+        "THE JUDGE WAS RIDDLED WITH BULLETS BY TWO YOUNG MEN AS HE LEFT THE COURTHOUSE YESTERDAY.",
+    ],
+)
+def test_weapon_verbs_are_attacks(extractor: Any, text: str) -> None:
+    events = _incidents(extractor, text)
+    assert events and _names(events, "source_actors")
+
+
+def test_restored_case_reads_inflected_compounds_as_words(extractor: Any) -> None:
+    from eventwatch.extract.casing import is_english_word
+
+    assert is_english_word("machinegunned", extractor.nlp)
+    assert is_english_word("firebombing", extractor.nlp)
+    assert not is_english_word("sandoval", extractor.nlp)  # a name made of two words is no verb
+
+
+def test_country_names_in_capitals_are_not_acronyms(extractor: Any) -> None:
+    assert not extractor._is_acronym("SPAIN")
+    assert extractor._is_acronym("FMLN")
+
+
+# linking a claim to its incident (no parse)
+
+
+def _event(n: int, sentence: int, *, modality: str = "occurred") -> Event:
+    return Event(
+        event_id=f"e{n}",
+        article_id="a",
+        sentence=sentence,
+        evidence=Span(text="x", start=n * 10, end=n * 10 + 1),
+        trigger=Span(text="x", start=n * 10, end=n * 10 + 1),
+        plover_type="ASSAULT",
+        plover_mode=None,
+        cameo_code=None,
+        goldstein=None,
+        quad_class=4,
+        acled_event_type=None,
+        acled_sub_event_type=None,
+        modality=modality,  # type: ignore[arg-type]
+        source_actors=(),
+        target_actors=(),
+        date=None,
+        location=None,
+        attribution=Attribution(kind="author"),
+        confidence=0.8,
+    )
+
+
+def test_a_claim_far_from_any_incident_goes_to_the_nearest_before_it() -> None:
+    victim = ActorRef(name="Ana Rojas", type="person")
+    events = [_event(1, 0), _event(2, 2), _event(3, 9, modality="denied")]
+    out = attach_claims(events, [Claim(sentence=12, role="target", actors=(victim,))])
+    assert [e.target_actors for e in out] == [(), (victim,), ()]
+
+
+def test_a_claim_before_every_incident_goes_to_the_first() -> None:
+    group = ActorRef(name="Red Brigade", type="armed_group")
+    events = [_event(1, 8), _event(2, 11)]
+    out = attach_claims(events, [Claim(sentence=0, role="source", actors=(group,))])
+    assert [e.source_actors for e in out] == [(group,), ()]
+
+
+def test_a_claim_with_no_incident_changes_nothing() -> None:
+    group = ActorRef(name="Red Brigade", type="armed_group")
+    events = [_event(1, 0, modality="denied")]
+    assert attach_claims(events, [Claim(sentence=6, role="source", actors=(group,))]) == events
+
+
+def test_same_actor_in_other_words_is_kept() -> None:
+    soldiers = ActorRef(name="soldiers", actor_id="BOLMIL", mention=Span(text="soldiers", start=5, end=13))
+    army = ActorRef(
+        name="Bolivian army", actor_id="BOLMIL", mention=Span(text="Bolivian army", start=40, end=53)
+    )
+    event = replace(_event(1, 0), source_actors=(soldiers,))
+    out = attach_claims([event], [Claim(sentence=0, role="source", actors=(army,))])
+    assert army in out[0].source_actors
