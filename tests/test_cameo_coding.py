@@ -221,3 +221,59 @@ def test_an_ethnic_group_is_coded_by_the_country_it_lives_in(extractor: Any) -> 
     assert [a.country for a in events[0].source_actors] == ["TJK"]
     plain = _events(extractor, "Uzbek troops attacked a police post in Tajikistan.")
     assert _countries(plain[0].source_actors) == {"UZB"}  # a state's troops stay the state's
+
+
+# -- reported attacks: CAMEO codes what the teller does (claim 015, accusation 112) -----------------
+
+
+def test_a_party_telling_of_its_own_attack_claims_it(extractor: Any) -> None:
+    events = _events(extractor, "Turkey said its jets bombed Kurdish militant camps in northern Iraq.")
+    attacks = [e for e in events if e.plover_type == "ASSAULT"]
+    assert len(attacks) == 1
+    assert attacks[0].cameo_code == "015"  # admit or claim responsibility
+    assert attacks[0].acled_sub_event_type == "Air/drone strike"  # ACLED still codes the strike
+    assert "112" not in _codes(events)
+
+
+def test_an_alleged_attack_is_coded_by_the_accusation_alone(extractor: Any) -> None:
+    events = _events(extractor, "Armenia said Azerbaijani troops shelled a border village overnight.")
+    assert events[0].plover_type == "ASSAULT"  # PLOVER and ACLED keep the attack first
+    assert events[0].cameo_code is None  # CAMEO reads the sentence as Armenia's accusation
+    assert events[0].acled_event_type is not None
+    (accusation,) = [e for e in events if e.cameo_code == "112"]
+    assert _countries(accusation.source_actors) == {"ARM"}
+    assert _countries(accusation.target_actors) == {"AZE"}
+
+
+def test_an_attack_told_as_the_setting_of_a_report_is_no_accusation(extractor: Any) -> None:
+    events = _events(
+        extractor, "Kenya said security must be tightened after the bombing by Somali militants."
+    )
+    assert "112" not in _codes(events)
+    bombings = [e for e in events if e.trigger.text == "bombing"]
+    assert bombings and bombings[0].cameo_code is not None
+
+
+def test_a_government_telling_of_a_rebel_attack_accuses_the_rebels(extractor: Any) -> None:
+    events = _events(
+        extractor, "Colombian officials said FARC guerrillas attacked a police station in Cauca."
+    )
+    (accusation,) = [e for e in events if e.cameo_code == "112"]
+    assert _countries(accusation.source_actors) == {"COL"}
+    assert "015" not in _codes(events)  # the rebels are not the state that speaks
+
+
+# -- participants: roles of places, plural pronouns ---------------------------------------------------
+
+
+def test_the_office_of_a_city_is_its_countrys_government(extractor: Any) -> None:
+    events = _events(extractor, "Israeli troops arrested the mayor of Hebron on Tuesday.")
+    (arrest,) = [e for e in events if e.plover_type == "COERCE"]
+    assert {a.cameo_code for a in arrest.target_actors} == {"PSEGOV"}
+
+
+def test_they_stands_for_all_the_conjoined_parties(extractor: Any) -> None:
+    text = "Iran and Syria held talks in Damascus on Monday. They later attacked rebel positions near Aleppo."
+    attacks = [e for e in _events(extractor, text) if e.plover_type == "ASSAULT"]
+    assert attacks
+    assert _countries(attacks[0].source_actors) == {"IRN", "SYR"}  # not the city where they met

@@ -265,3 +265,32 @@ def test_mentions_stored_before_version_6_read_as_names(tmp_path: Path) -> None:
     with Store(path) as store:
         assert store.schema_version() >= 6
         assert store.mentions("a1") == [named]  # form "name", refers_to None
+
+
+# -- events take the coreference's antecedent for "they" and "it" ------------------------------------
+
+
+def test_an_events_they_is_the_collective_the_coreference_found(extractor) -> None:  # type: ignore[no-untyped-def]
+    ex = extract(
+        extractor,
+        "In Basra, hundreds of angry residents gathered outside the governor's office on Monday. "
+        "They set fire to two police cars.",
+    )
+    arson = [e for e in ex.events if e.trigger.text == "set"]
+    assert arson, [(e.trigger.text, e.plover_type) for e in ex.events]
+    assert {a.type for a in arson[0].source_actors} == {"civilians"}  # not the city named first
+
+
+def test_an_events_it_is_the_denier_not_the_accuser(extractor) -> None:  # type: ignore[no-untyped-def]
+    ex = extract(
+        extractor,
+        "Kenya on Monday dismissed claims by Human Rights Watch that it had detained Somali refugees.",
+    )
+    detentions = [e for e in ex.events if e.trigger.text == "detained"]
+    assert detentions
+    assert {a.country for a in detentions[0].source_actors} == {"KEN"}  # not the rights group
+
+
+def test_a_defaced_website_is_property_destroyed(extractor) -> None:  # type: ignore[no-untyped-def]
+    ex = extract(extractor, "Pro-government hackers defaced dozens of opposition websites on Sunday.")
+    assert [e.cameo_code for e in ex.events] == ["1712"]

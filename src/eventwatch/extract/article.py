@@ -161,6 +161,13 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
         date = normalize_entity(span, published=published)
         mentions.append(mention_of(article, span, "DATE", sentence_of, date=date))
     mentions.sort(key=lambda m: (m.start, m.end))
+    # nominal and pronominal mentions ("the group", "he") and name extents; they never change
+    # doc.ents nor what the resolver has seen, and events read "they", "it" as they do (salience,
+    # plural names, collectives)
+    referring = coreference_mentions(
+        doc, mentions, article_id=article.article_id, resolver=resolver, sentence_of=sentence_of
+    )
+    resolver.link_pronouns(_pronoun_links(doc, referring))
 
     events: list[Event] = []
     quantities: list[Quantity] = []
@@ -202,12 +209,7 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
     for relation in relations_from_events(events):
         if all(r.relation_id != relation.relation_id for r in relations):
             relations.append(relation)
-    # nominal and pronominal mentions ("the group", "he") and name extents, once the events are
-    # made: they never change doc.ents nor what the resolver has seen
-    mentions = coreference_mentions(
-        doc, mentions, article_id=article.article_id, resolver=resolver, sentence_of=sentence_of
-    )
-    mentions.sort(key=lambda m: (m.start, m.end))
+    mentions = sorted(referring, key=lambda m: (m.start, m.end))
     return Extraction(
         article=replace(article, n_sentences=len(sentences)),
         mentions=tuple(mentions),
@@ -329,6 +331,17 @@ def _home_country(countries: list[str], doc: Doc, resources: Resources) -> str |
     if not ranked or (len(ranked) == 2 and ranked[1][1] == ranked[0][1]):
         return None
     return ranked[0][0]
+
+
+def _pronoun_links(doc: Doc, mentions: list[Mention]) -> dict[int, ActorRef]:
+    """Pronoun token -> the actor the mention coreference linked it to."""
+    links: dict[int, ActorRef] = {}
+    for mention in mentions:
+        if mention.form == "pronoun" and mention.actor is not None:
+            span = doc.char_span(mention.start, mention.end)
+            if span is not None and len(span):
+                links[span.root.i] = mention.actor
+    return links
 
 
 def _fill_implicit_targets(events: list[Event], doc: Doc, resources: Resources) -> list[Event]:

@@ -4,7 +4,9 @@
 Analysts count who acts; an article names an actor once and then says "the group", "the
 minister", "he", "we", "civilians". These rules add a mention record for each such reference,
 with its ``form`` and, where it points back to a named mention, ``refers_to`` and that mention's
-actor. They never touch ``doc.ents``: events and their actors stay as they are.
+actor. They never touch ``doc.ents``. They are made before the events, and an event whose
+participant is "it" or "they" takes the actor the pronoun's mention was linked to
+(``ParticipantResolver.link_pronouns``); other participants are resolved as before.
 
 - A common noun phrase is a mention only when its head noun is listed in ``nominals.yaml``
   ("the minister" PERSON, "the coalition" ORG). One person is a PERSON; several people ("Iraqi

@@ -138,16 +138,85 @@ def events_in_sentence(
     events.sort(key=lambda e: (depth.get(e.event_id, 99), e.trigger.start))
     _attach_casualties(events, ctx)
     tokens = {e.event_id: t for t, e in built}
-    events += _reported_accusations(events, tokens, ctx, resources=resources, resolver=resolver)
+    events = _reported_attacks(events, tokens, ctx, resources=resources, resolver=resolver)
     return _protest_context(events, ctx.sent)
 
 
+# CAMEO's roots of force (assault, fight, mass violence): what a reported "attack" is
+VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 # verbs that report what another did: "X said Y shelled the town" is X accusing Y (CAMEO 112)
 ALLEGING_VERBS = frozenset({"say", "claim", "allege", "report", "state", "insist", "charge", "assert"})
 # who is cited for a fact rather than making a charge: "sources", "witnesses", "residents" said
 CITED_SOURCES = frozenset(
     {"source", "witness", "resident", "report", "reporter", "correspondent", "medic", "doctor", "hospital"}
 )
+
+
+def _reported_attacks(
+    events: list[Event],
+    tokens: dict[str, Token],
+    ctx: SentenceContext,
+    *,
+    resources: Resources,
+    resolver: ParticipantResolver,
+) -> list[Event]:
+    """CAMEO codes an attack told in a named party's words by what the party does in telling it
+    (the PETRARCH-2 transformations of a reported attack): a party that is not the attacker
+    accuses it ("Israel said mortars were fired at it from Gaza" -> Israel 112 Gaza); a party
+    telling its own attack claims it ("the army said it shelled the camp" -> 015). The attack
+    stays the sentence's first event with its PLOVER and ACLED types, since PLOVER and ACLED code
+    what was done; only its CAMEO code gives way: 015 on the claimed attack, none on the alleged
+    one, whose CAMEO reading is the accusation added after it. A news outlet reporting, or a
+    source cited for a fact, changes nothing."""
+    accusations = _reported_accusations(events, tokens, ctx, resources=resources, resolver=resolver)
+    alleged = {e.event_id for e, _ in accusations}
+    claimed = set(_claimed_attacks(events, tokens, resolver=resolver)) - alleged
+    recoded: list[Event] = []
+    for event in events:
+        if event.event_id in alleged:
+            event = replace(event, cameo_code=None, goldstein=None)
+        elif event.event_id in claimed:
+            event = replace(event, cameo_code="015", goldstein=resources.ontology.goldstein("015"))
+        recoded.append(event)
+    merged: dict[str, Event] = {}  # "X said Y attacked Z and took W": one accusation of Y
+    for _, accusation in accusations:
+        have = merged.get(accusation.event_id)
+        if have is not None:
+            targets = list(have.target_actors)
+            _extend(targets, list(accusation.target_actors))
+            accusation = replace(have, target_actors=tuple(targets))
+        merged[accusation.event_id] = accusation
+    return recoded + list(merged.values())
+
+
+def _claimed_attacks(
+    events: list[Event], tokens: dict[str, Token], *, resolver: ParticipantResolver
+) -> list[str]:
+    """Ids of the attacks that their own attacker tells ("the US claimed it had struck Iraq")."""
+    found: list[str] = []
+    for event in events:
+        token = tokens.get(event.event_id)
+        speakers = _reporting_parties(event, token, resolver=resolver)
+        attackers = [a for a in event.source_actors if a.cameo_code or a.country]
+        if speakers and attackers and all(any(_same_party(s, a) for s in speakers) for a in attackers):
+            found.append(event.event_id)
+    return found
+
+
+def _reporting_parties(event: Event, token: Token | None, *, resolver: ParticipantResolver) -> list[ActorRef]:
+    """The named parties (not news outlets, not cited witnesses) in whose words an attack that
+    happened is told ahead of it: "X said [that] Y shelled Z"; a trailing "..., X said" only cites
+    its source."""
+    violent = event.plover_type == "ASSAULT" or (event.cameo_code or "")[:2] in VIOLENT_ROOTS
+    if token is None or not violent or event.modality != "occurred":
+        return []
+    speech = _alleging_verb(token)
+    if speech is None or speech.i > token.i:
+        return []
+    subject = next((c for c in speech.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lemma_.lower() in CITED_SOURCES:
+        return []
+    return [r for r in resolver.resolve_all(subject) if (r.country or r.actor_id) and r.type != "media"]
 
 
 def _reported_accusations(
@@ -157,48 +226,42 @@ def _reported_accusations(
     *,
     resources: Resources,
     resolver: ParticipantResolver,
-) -> list[Event]:
-    """An attack told in the words of a named party that is not the attacker is also that party
-    accusing the attacker (CAMEO's reading: "Israel said mortars were fired at it from Gaza" ->
-    Israel accuses Gaza). The attack stays the sentence's first event; a party reporting its own
-    attack is no accusation, nor is a news outlet reporting."""
-    found: list[Event] = []
+) -> list[tuple[Event, Event]]:
+    """(attack, accusation) for each attack told in the words of a named party that is not the
+    attacker: that party accusing the attacker (CAMEO 112)."""
+    found: list[tuple[Event, Event]] = []
     for event in events:
         token = tokens.get(event.event_id)
-        if token is None or event.plover_type != "ASSAULT" or event.modality != "occurred":
-            continue
         attackers = [a for a in event.source_actors if a.cameo_code or a.country]
+        speakers = _reporting_parties(event, token, resolver=resolver)
+        if token is None or not speakers or not attackers:
+            continue
+        if any(_same_party(s, a) for s in speakers for a in attackers):
+            continue
         speech = _alleging_verb(token)
-        # "X said Y shelled Z" puts X's claim first; a trailing "..., X said" only cites the source
-        if speech is None or not attackers or speech.i > token.i:
-            continue
-        subject = next((c for c in speech.children if c.dep_ == "nsubj"), None)
-        if subject is None or subject.lemma_.lower() in CITED_SOURCES:
-            continue
-        speakers = [
-            r for r in resolver.resolve_all(subject) if (r.country or r.actor_id) and r.type != "media"
-        ]
-        if not speakers or any(_same_party(s, a) for s in speakers for a in attackers):
-            continue
+        assert speech is not None  # found by _reporting_parties
         trigger = Span(text=speech.text, start=speech.idx, end=speech.idx + len(speech.text))
         found.append(
-            replace(
+            (
                 event,
-                event_id=stable_id(ctx.article_id, ctx.index, trigger.start, "ACCUSE"),
-                evidence=_evidence(ctx.sent, trigger, [*speakers, *attackers]),
-                trigger=trigger,
-                plover_type="ACCUSE",
-                plover_mode="disapprove",
-                cameo_code="112",
-                goldstein=resources.ontology.goldstein("112"),
-                quad_class=resources.ontology.quad_class("ACCUSE"),
-                acled_event_type=None,
-                acled_sub_event_type=None,
-                source_actors=tuple(speakers),
-                target_actors=tuple(attackers),
-                fatalities=None,
-                injured=None,
-                confidence=round(event.confidence * 0.8, 3),
+                replace(
+                    event,
+                    event_id=stable_id(ctx.article_id, ctx.index, trigger.start, "ACCUSE"),
+                    evidence=_evidence(ctx.sent, trigger, [*speakers, *attackers]),
+                    trigger=trigger,
+                    plover_type="ACCUSE",
+                    plover_mode="disapprove",
+                    cameo_code="112",
+                    goldstein=resources.ontology.goldstein("112"),
+                    quad_class=resources.ontology.quad_class("ACCUSE"),
+                    acled_event_type=None,
+                    acled_sub_event_type=None,
+                    source_actors=tuple(speakers),
+                    target_actors=tuple(attackers),
+                    fatalities=None,
+                    injured=None,
+                    confidence=round(event.confidence * 0.8, 3),
+                ),
             )
         )
     return found
@@ -208,22 +271,49 @@ def _alleging_verb(token: Token) -> Token | None:
     """The reporting verb whose complement clause tells the event ("said [that] eight were killed
     in a strike by ..."), climbing from a noun to its clause and across conjoined clauses."""
     node = token
+    preps = 0
     for _ in range(4):
         if node.pos_ in ("VERB", "AUX") or node.head.i == node.i:
             break
+        if node.dep_ == "prep":
+            preps += 1
+            if node.lower_ in BACKGROUND_MARKS or preps > 1:
+                # "said security must improve after the bombing", "said they surrendered in the
+                # face of an onslaught": the setting of what is told, not what is told
+                return None
         node = node.head
     while node.dep_ == "conj" and node.head.i != node.i:
         node = node.head
-    if node.dep_ == "ccomp" and node.head.lemma_.lower() in ALLEGING_VERBS:
-        return node.head
-    return None
+    if node.dep_ != "ccomp" or node.head.lemma_.lower() not in ALLEGING_VERBS:
+        return None
+    before = node.doc[node.left_edge.i - 1] if node.left_edge.i > 0 else None
+    if any(c.dep_ == "mark" and c.lower_ in BACKGROUND_MARKS for c in node.children) or (
+        before is not None and before.lower_ in BACKGROUND_MARKS
+    ):
+        return None  # "said it retook the city, a year after the RSF seized it": the back story
+    return node.head
 
 
 def _same_party(a: ActorRef, b: ActorRef) -> bool:
-    """The same actor, or the same country's state speaking of its own forces."""
+    """The same actor, or the same country's state speaking of its own forces ("Afghan officials
+    said the army ..."); a rebel group of that country is another party ("Afghan officials said
+    the Taliban ...")."""
     if _same_actor(a, b):
         return True
-    return bool(a.country and a.country == b.country)
+    return bool(a.country and a.country == b.country and _of_the_state(a) and _of_the_state(b))
+
+
+# "officials in South Sudan" resolve to the place: its authorities speak for the state
+STATE_SIDE_TYPES = frozenset(
+    {"state", "government", "military", "police", "intelligence", "judiciary", "legislature", "location"}
+)
+STATE_SIDE_ROLES = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "ELI"})
+
+
+def _of_the_state(actor: ActorRef) -> bool:
+    """The state or one of its organs or office-holders ("Israel", "IRQMIL", a president)."""
+    role = (actor.cameo_code or "")[3:6]
+    return actor.type in STATE_SIDE_TYPES or role in STATE_SIDE_ROLES
 
 
 PROTEST_WORDS = frozenset(
@@ -1326,7 +1416,8 @@ def _extend(into: list[ActorRef], refs: list[ActorRef]) -> None:
 
 def _same_actor(a: ActorRef, b: ActorRef) -> bool:
     if a.mention is not None and b.mention is not None and a.mention == b.mention:
-        return True
+        # one word for two named parties is "they" standing for "Iran and Syria"
+        return not (a.actor_id and b.actor_id and a.actor_id != b.actor_id)
     if a.actor_id and a.actor_id == b.actor_id:
         return True
     return a.name.lower() == b.name.lower()

@@ -2,10 +2,13 @@
 
 A nominal head is resolved, in order, as (1) the named entity it belongs to, through the actor
 base (with a person's title giving country and role: "Israeli Minister Zeev Elkin" -> ISRGOV);
-(2) a pronoun or definite description ("it", "the group"), through the nearest compatible actor
-before it; (3) a role phrase ("the Iraqi armed forces" -> IRQMIL); (4) a phrase whose actor sits in
-a possessive or a "from/in/of" modifier ("movements from Iraq and Yemen" -> IRQ, YEM), or a verb
-of membership ("rebels belonging to the ELN"). A phrase that resolves to nothing is not an actor.
+(2) a pronoun or definite description ("it", "the group"), through the mention coreference's link
+where it made one, else the nearest compatible actor before it ("they" takes all the conjoined
+parties of its antecedent, never a place or a lone person); (3) a role phrase ("the Iraqi armed
+forces" -> IRQMIL); (4) a phrase whose actor sits in a possessive or a "from/in/of" modifier
+("movements from Iraq and Yemen" -> IRQ, YEM), or a verb of membership ("rebels belonging to the
+ELN"); a role that belongs to a place ("the mayor of Nablus", "Gaza police") is that place's
+country in that role (PSEGOV, PSECOP). A phrase that resolves to nothing is not an actor.
 
 A relative pronoun stands for the noun its clause follows ("the mayor, who was kidnapped"); a list
 of names is read whole, however the parse nests it (conjuncts, appositions, "including"); people
@@ -37,7 +40,15 @@ GROUP_NOUNS = frozenset(
     {"group", "faction", "movement", "militia", "organization", "organisation", "party", "force", "coalition"}
 )
 PERSON_NOUNS = frozenset({"minister", "president", "leader", "spokesman", "spokeswoman", "official", "chief"})
-ANCHOR_PREPS = ("from", "in", "of", "within")
+ANCHOR_PREPS = ("from", "in", "of", "within", "throughout")
+# a role of a place that belongs to it, not one that is only there: "the mayor of Nablus", "Gaza's
+# police" are the place's authorities (its state's role), "soldiers in Nablus" may be anyone's
+BELONGING_DEPS = frozenset({"poss", "compound", "of"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
+# nouns that name a territory even where they can name its government: "Sennar state" is a place
+TERRITORY_NOUNS = frozenset(
+    {"state", "municipality", "province", "region", "district", "county", "governorate"}
+)
 STATE_ROLES = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
 RELATIVE_PRONOUNS = frozenset({"who", "whom", "which", "that", "whose"})
 # "unidentified individuals", "masked men": people whose identity is withheld or hidden are, as
@@ -67,6 +78,12 @@ class ParticipantResolver:
         self._ent_at: dict[int, SpacySpan] = {t.i: ent for ent in doc.ents for t in ent}
         self._cache: dict[int, ActorRef | None] = {}
         self._antecedents: list[tuple[int, ActorRef]] | None = None
+        self._linked: dict[int, ActorRef] = {}  # pronoun token -> actor, from the mention coreference
+
+    def link_pronouns(self, links: dict[int, ActorRef]) -> None:
+        """Take the mention coreference's answers for pronouns (token index -> actor); a pronoun
+        it did not link still goes to the nearest compatible actor."""
+        self._linked = dict(links)
 
     # -- entities -------------------------------------------------------------------------
     def entity(self, token: Token) -> SpacySpan | None:
@@ -171,8 +188,8 @@ class ParticipantResolver:
             if clause is not None and clause.head.pos_ in ("NOUN", "PROPN"):
                 return self._resolve(clause.head)
         if token.lower_ in PRONOUNS and token.pos_ == "PRON":
-            ref = self.antecedent(token)
-            return [_with_mention(ref, self.span_of(token.i, token.i + 1))] if ref else []
+            mention = self.span_of(token.i, token.i + 1)
+            return [_with_mention(ref, mention) for ref in self.antecedents_of(token)]
         ref = self._role_phrase(token)
         if ref is not None and (ref.actor_id or ref.country):
             return [ref]
@@ -243,13 +260,19 @@ class ParticipantResolver:
         """ "movements from Iraq and Yemen", "armed groups in Iraq", "Israel's escalation": the
         actors in the phrase's possessive or from/in/of modifier, typed by the head's role."""
         anchors: list[Token] = [c for c in token.children if c.dep_ == "poss"]
+        belonging: set[int] = {c.i for c in anchors}
         anchors += [c for c in token.children if c.dep_ == "amod" and self._is_country_word(c)]
         # "Houthi targets", "Hamas positions": a named actor as a compound of the head
         named = ("ORG", "NORP", "GPE")
-        anchors += [c for c in token.children if c.dep_ == "compound" and c.ent_type_ in named]
+        compounds = [c for c in token.children if c.dep_ == "compound" and c.ent_type_ in named]
+        anchors += compounds
+        belonging.update(c.i for c in compounds)
         for prep in token.children:
             if prep.dep_ == "prep" and prep.lower_ in ANCHOR_PREPS:
-                anchors += [p for p in prep.children if p.dep_ == "pobj"]
+                objects = [p for p in prep.children if p.dep_ == "pobj"]
+                anchors += objects
+                if prep.lower_ in BELONGING_DEPS:
+                    belonging.update(p.i for p in objects)
         for verb in token.children:  # "attacks originating from Iraq", "rebels belonging to X"
             if verb.dep_ == "acl":
                 preps = (
@@ -264,10 +287,16 @@ class ParticipantResolver:
         found: list[ActorRef] = []
         for anchor in anchors:
             for ref in self.resolve_all(anchor):
-                if role is not None and ref.country and ref.type == "state":
+                placed = (
+                    ref.type == "location"
+                    and anchor.i in belonging
+                    and token.lemma_.lower() not in TERRITORY_NOUNS
+                )
+                if role is not None and ref.country and (ref.type == "state" or placed):
                     phrase = self.doc[min(token.left_edge.i, anchor.i) : max(token.i, anchor.i) + 1]
+                    end = max(phrase.end_char, ref.mention.end if ref.mention else 0)
                     ref = ActorRef(
-                        name=_clean(phrase.text),
+                        name=_clean(self.doc.text[phrase.start_char : end]),
                         type=role.type,
                         country=ref.country,
                         cameo_code=ref.country + (role.cameo_code or ""),
@@ -280,6 +309,33 @@ class ParticipantResolver:
         return token.ent_type_ in ("NORP", "GPE") and self.actors.country_of(token.text) is not None
 
     # -- coreference ----------------------------------------------------------------------
+    def antecedents_of(self, token: Token) -> list[ActorRef]:
+        """What a pronoun stands for: one actor, or for "they" all the conjoined parties of its
+        antecedent ("Iran and Syria said they would ..." -> Iran, Syria)."""
+        ref = self._linked.get(token.i) or self.antecedent(token)
+        if ref is None:
+            return []
+        if token.lower_ not in PLURAL_PRONOUNS or ref.mention is None:
+            return [ref]
+        head = self._token_at(ref.mention.start)
+        if head is None or not head.conjuncts:
+            return [ref]
+        found = [ref]
+        for other in self.resolve_all(head):
+            if _compatible(token, other) and all(_key(other) != _key(f) for f in found):
+                found.append(other)
+        return found
+
+    def _token_at(self, char: int) -> Token | None:
+        """The head of the entity (or the token) that starts at character ``char``."""
+        for tok in self.doc:
+            if tok.idx == char:
+                ent = self.entity(tok)
+                return ent.root if ent is not None else tok
+            if tok.idx > char:
+                break
+        return None
+
     def antecedent(self, token: Token) -> ActorRef | None:
         """The actor a pronoun or definite description points back to: the subject of the clause
         that reports it ("X announced it would..."), else the nearest compatible actor before it."""
@@ -287,13 +343,22 @@ class ParticipantResolver:
         if token.dep_ in ("nsubj", "nsubjpass") and governing.dep_ in ("ccomp", "xcomp", "advcl"):
             for subj in governing.head.children:
                 if subj.dep_ in ("nsubj", "nsubjpass") and subj.i < token.i:
-                    refs = [r for r in self.resolve(subj) if _compatible(token, r)]
+                    said = self.resolve(subj)
+                    # "fighters in Deraa said they ...": the speaker, however it resolved
+                    refs = [r for r in said if _compatible(token, r)] or [
+                        r for r in said if token.lower_ in PLURAL_PRONOUNS and r.type == "location"
+                    ]
                     if refs:
                         return refs[0]
         for position, ref in reversed(self.antecedents()):
-            if position < token.i and _compatible(token, ref):
+            if position < token.i and _compatible(token, ref) and not self._one_person(token, position, ref):
                 return ref
         return None
+
+    def _one_person(self, token: Token, position: int, ref: ActorRef) -> bool:
+        """A lone person is no antecedent of "they" ("Guterres welcomed it. ... They called ...");
+        one of a pair is ("Obama and Putin ... they")."""
+        return token.lower_ in PLURAL_PRONOUNS and ref.type == "person" and not self.doc[position].conjuncts
 
     def antecedents(self) -> list[tuple[int, ActorRef]]:
         if self._antecedents is None:
@@ -365,7 +430,9 @@ def _compatible(token: Token, ref: ActorRef) -> bool:
         return ref.type not in ("person", None, "state", "location")
     if word in ("it", "its"):
         return ref.type not in ("person", None)
-    return ref.type != "person" or word in ("they", "them", "their")
+    if word in PLURAL_PRONOUNS:  # people or parties, never one place ("... in Damascus. They ...")
+        return ref.type != "location"
+    return ref.type != "person"
 
 
 def _with_mention(ref: ActorRef, mention: Span) -> ActorRef:
