@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from eventwatch.extract.attribution import AttributionFinder
 from eventwatch.extract.coref import coreference_mentions
-from eventwatch.extract.entities import embedded_places, repair_entities
+from eventwatch.extract.entities import embedded_places, mention_of, repair_entities
 from eventwatch.extract.events import SentenceContext, events_in_sentence
 from eventwatch.extract.participants import ParticipantResolver
 from eventwatch.extract.relations import relations_from_events, relations_in_sentence
@@ -31,7 +31,6 @@ from eventwatch.model import (
     Place,
     Quantity,
     Relation,
-    stable_id,
 )
 
 if TYPE_CHECKING:
@@ -150,20 +149,21 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
         if ent.label_ in ("DATE", "TIME", "CARDINAL"):
             actor = None
         kind = ent.label_
-        mentions.append(mention_of(article, ent, kind, sentence_of, actor=actor, place=place, date=date))
+        mentions.append(
+            mention_of(article.article_id, ent, kind, sentence_of, actor=actor, place=place, date=date)
+        )
     # places inside organisation names ("the Ohio Department of Development"): extra mentions,
     # overlapping their organisation; never an event's location
     for span in embedded_places(doc, place_of=lambda name: geocode(name, "GPE"), countries=countries):
         inner = geocode(span.text, "GPE")
         place = None if inner is None else replace(inner, text=span.text)
-        mentions.append(mention_of(article, span, "GPE", sentence_of, place=place))
+        mentions.append(mention_of(article.article_id, span, "GPE", sentence_of, place=place))
     for span in reference_spans(doc):  # "now", "recently", "in the future": outside the NER's dates
         date = normalize_entity(span, published=published)
-        mentions.append(mention_of(article, span, "DATE", sentence_of, date=date))
+        mentions.append(mention_of(article.article_id, span, "DATE", sentence_of, date=date))
     mentions.sort(key=lambda m: (m.start, m.end))
     # nominal and pronominal mentions ("the group", "he") and name extents; they never change
-    # doc.ents nor what the resolver has seen, and events read "they", "it" as they do (salience,
-    # plural names, collectives)
+    # doc.ents, and the events' "they", "it" take the antecedents found here
     referring = coreference_mentions(
         doc, mentions, article_id=article.article_id, resolver=resolver, sentence_of=sentence_of
     )
@@ -261,31 +261,6 @@ def _sentence_ents(doc: Doc, sentences: list[SpacySpan]) -> list[list[SpacySpan]
         if k < len(sentences) and sentences[k].start <= ent.start and ent.end <= ends[k]:
             out[k].append(ent)
     return out
-
-
-def mention_of(
-    article: Article,
-    span: SpacySpan,
-    kind: str,
-    sentence_of: dict[int, int],
-    *,
-    actor: ActorRef | None = None,
-    place: Place | None = None,
-    date: DateValue | None = None,
-) -> Mention:
-    """The mention record of a span of the parsed article (its id depends on offsets and kind)."""
-    return Mention(
-        article_id=article.article_id,
-        mention_id=stable_id(article.article_id, span.start_char, span.end_char, kind),
-        kind=kind,
-        text=span.text,
-        start=span.start_char,
-        end=span.end_char,
-        sentence=sentence_of.get(span.start, 0),
-        actor=actor,
-        place=place,
-        date=date,
-    )
 
 
 def _country_mentions(doc: Doc, resources: Resources) -> Counter[str]:

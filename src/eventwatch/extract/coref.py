@@ -44,8 +44,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eventwatch.errors import ResourceError
+from eventwatch.extract.entities import mention_of
 from eventwatch.extract.participants import GROUP_NOUNS, PERSON_NOUNS
-from eventwatch.model import Mention, stable_id
+from eventwatch.model import Mention, MentionForm, stable_id
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -616,19 +617,16 @@ class _Builder:
         return self._mention(span, kind, "pronoun", target, actor=actor, place=None)
 
     def _mention(
-        self, span: SpacySpan, kind: str, form: str, target: _Link | None, *, actor: Any, place: Any
+        self, span: SpacySpan, kind: str, form: MentionForm, target: _Link | None, *, actor: Any, place: Any
     ) -> Mention:
         refers_to = None if target is None else target.mention_id
-        return Mention(
-            article_id=self.article_id,
-            mention_id=stable_id(self.article_id, span.start_char, span.end_char, kind),
-            kind=kind,
-            text=span.text,
-            start=span.start_char,
-            end=span.end_char,
-            sentence=self.sentence_of.get(span.start, 0),
+        return mention_of(
+            self.article_id,
+            span,
+            kind,
+            self.sentence_of,
             actor=actor,
             place=place,
-            form="nominal" if form == "nominal" else "pronoun",
+            form=form,
             refers_to=refers_to,
         )

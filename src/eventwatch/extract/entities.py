@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from eventwatch.model import Place
+from eventwatch.model import ActorRef, DateValue, Mention, MentionForm, Place, stable_id
 from eventwatch.nlp import doc_text
 from eventwatch.resources.gazetteer import name_key
 
@@ -435,3 +435,32 @@ def _embedded_place(span: SpacySpan, *, place_of: PlaceLookup, context: Sequence
         after is not None and after.lower_ in LOCAL_INSTITUTIONS
     )
     return local and place.country in context and name_key(place.name) == name_key(text)
+
+
+def mention_of(
+    article_id: str,
+    span: SpacySpan,
+    kind: str,
+    sentence_of: Mapping[int, int],
+    *,
+    actor: ActorRef | None = None,
+    place: Place | None = None,
+    date: DateValue | None = None,
+    form: MentionForm = "name",
+    refers_to: str | None = None,
+) -> Mention:
+    """The mention record of a span of the parsed article (its id depends on offsets and kind)."""
+    return Mention(
+        article_id=article_id,
+        mention_id=stable_id(article_id, span.start_char, span.end_char, kind),
+        kind=kind,
+        text=span.text,
+        start=span.start_char,
+        end=span.end_char,
+        sentence=sentence_of.get(span.start, 0),
+        actor=actor,
+        place=place,
+        date=date,
+        form=form,
+        refers_to=refers_to,
+    )
