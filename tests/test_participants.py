@@ -239,3 +239,73 @@ def test_restored_case_leaves_words_outside_names_alone() -> None:
     # "maria" after a comma, "normal" before a plain word: no run of names, no capital
     restored = _restore("THE MARIA, MARTINEZ SAID. A NORMAL DAY IN POTOSI.")
     assert "maria," in restored and "normal day" in restored
+
+
+# --------------------------------------------------------------------------------------------
+# the whole noun phrase as the mention; names the tagger split; lists past descriptions
+
+
+def _mentions(events: list[Event], side: str) -> set[str]:
+    return {
+        " ".join(a.mention.text.lower().split())
+        for e in events
+        for a in getattr(e, side)
+        if a.mention is not None
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "name"),
+    [
+        # the members of a named group: the mention is the whole phrase, the name stays the group's
+        (
+            "Five farmers were shot dead near Tumaco on Sunday by presumed members of the ELN.",
+            "presumed members of the eln",
+            "national liberation army",
+        ),
+        # a named group nested deep among the modifiers of a common noun
+        (
+            "Two teachers were murdered on Friday by FARC 9th front members in Caqueta.",
+            "farc 9th front members",
+            "revolutionary armed forces",
+        ),
+        # a participle that tells who they were
+        (
+            "Four men wearing police uniforms kidnapped a rancher near Cucuta yesterday.",
+            "four men wearing police uniforms",
+            "men",
+        ),
+    ],
+)
+def test_mention_covers_the_whole_noun_phrase(extractor: Any, text: str, mention: str, name: str) -> None:
+    events = _incidents(extractor, text)
+    assert mention in _mentions(events, "source_actors"), _mentions(events, "source_actors")
+    assert _has(_names(events, "source_actors"), name)
+
+
+def test_mention_stops_at_a_comma_and_a_relative_clause(extractor: Any) -> None:
+    events = _incidents(extractor, "Soldiers of the 4th brigade, who were on patrol, shot a farmer in Anori.")
+    assert all("," not in m and "who" not in m for m in _mentions(events, "source_actors"))
+
+
+def test_split_personal_name_in_capitals_is_a_victim(extractor: Any) -> None:
+    text = "ROSAURA PINZON VELEZ, A SCHOOL TEACHER, WAS KILLED BY GUNMEN IN CALI ON MONDAY."
+    assert _has(_names(_incidents(extractor, text), "target_actors"), "pinzon velez")
+
+
+def test_list_goes_on_past_a_description_after_a_colon(extractor: Any) -> None:
+    # the parse hangs the list on the subject; it lists the ones killed, not the killers
+    text = (
+        "Troops killed three reporters: Tomas Oyarzun, a radio host, Ines Cabral, a camera "
+        "operator, and Raul Benitez, a driver."
+    )
+    events = _incidents(extractor, text)
+    names = _names(events, "target_actors")
+    for person in ("oyarzun", "cabral", "benitez"):
+        assert _has(names, person), (person, names)
+    assert _names(events, "source_actors") == {"troops"}
+
+
+def test_patrols_of_the_army_are_doers(extractor: Any) -> None:
+    text = "Army patrols shot two herders near Ocotepeque on Sunday."
+    assert _has(_names(_incidents(extractor, text), "source_actors"), "army patrols")

@@ -207,3 +207,90 @@ def test_same_actor_in_other_words_is_kept() -> None:
     event = replace(_event(1, 0), source_actors=(soldiers,))
     out = attach_claims([event], [Claim(sentence=0, role="source", actors=(army,))])
     assert army in out[0].source_actors
+
+
+# --------------------------------------------------------------------------------------------
+# victims told with the act noun, attempts, accusations tied to an arrest
+
+
+@pytest.mark.parametrize(
+    ("text", "victims"),
+    [
+        # "the murder of X and Y" with a place between the act and its victims
+        (
+            "Gunmen opened fire on a car in Tegucigalpa on Sunday. The union condemned the murder in "
+            "Honduras of labor leaders Efrain Solis and Carmen Duarte.",
+            ["solis"],
+        ),
+        # "committed ... against X"
+        (
+            "A bomb exploded at the station on Tuesday. The bishop condemned the attack committed by "
+            "urban commandos against Doctor Ramiro Quesada, the station director.",
+            ["quesada"],
+        ),
+        # prenominal participle
+        (
+            "Rebels burned two houses near Jalapa. Workers at the depot were followers of recently "
+            "kidnapped mayor Oscar Villeda.",
+            ["villeda"],
+        ),
+        # "became a victim of", "was the victim of"
+        (
+            "Guerrillas ambushed a convoy near Usulutan. Reporter Luisa Marroquin became a victim "
+            "of the crossfire.",
+            ["marroquin"],
+        ),
+        # "the assassins of X", "the body of X"
+        (
+            "A grenade was hurled at the mayor's office in Jinotega. Police are hunting the assassins "
+            "of councilman Benito Ocampo.",
+            ["ocampo"],
+        ),
+        # "X, who was kidnapped on Monday"
+        (
+            "Guerrillas attacked a police post in Chiquimula. The attack came days after the release "
+            "of engineer Mateo Arriaza, who was kidnapped in March.",
+            ["arriaza"],
+        ),
+        # "killed along with"
+        (
+            "Gunmen killed the judge along with his secretary, Irma Salcedo, in Pereira on Friday.",
+            ["salcedo"],
+        ),
+    ],
+)
+def test_victims_named_with_the_act(extractor: Any, text: str, victims: list[str]) -> None:
+    names = _names(_incidents(extractor, text), "target_actors")
+    for victim in victims:
+        assert _has(names, victim), (victim, names)
+
+
+def test_a_death_of_no_one_named_adds_no_victim(extractor: Any) -> None:
+    text = "Rebels shelled a garrison in Kidal. The minister spoke of the death of the peace process."
+    names = _names(_incidents(extractor, text), "target_actors")
+    assert not _has(names, "peace process")
+
+
+def test_an_attempt_made_is_an_attack_and_a_plan_is_not(extractor: Any) -> None:
+    made = _incidents(extractor, "Two gunmen tried to kidnap the mayor of Quibdo on Tuesday.")
+    assert made and _has(_names(made, "source_actors"), "gunmen")
+    assert not _incidents(extractor, "The rebels will try to kidnap the mayor of Quibdo.")
+
+
+def test_guilty_of_names_the_doers(extractor: Any) -> None:
+    text = (
+        "A bomb destroyed a bridge near Ocotal. The bishop said the death squads were guilty of the bombing."
+    )
+    assert _has(_names(_incidents(extractor, text), "source_actors"), "death squads")
+
+
+def test_those_arrested_and_charged_are_doers_of_the_crime_not_of_the_arrest(extractor: Any) -> None:
+    text = (
+        "A car bomb exploded outside the courthouse in Neiva. Ramon Ospina and Julio Tafur were "
+        "arrested on Monday and charged with taking part in the bombing."
+    )
+    events = _incidents(extractor, text)
+    bombing = [e for e in events if e.plover_mode != "arrest"]
+    arrest = [e for e in events if e.plover_mode == "arrest"]
+    assert _has(_names(bombing, "source_actors"), "ospina")
+    assert not _has(_names(arrest, "source_actors"), "ospina")

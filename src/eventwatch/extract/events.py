@@ -759,6 +759,8 @@ def _build(
     if not targets and (plover_type in ("PROTEST", "MOBILIZE") or plover_mode == "visit"):
         targets = _host_country(trigger, anchor, ctx, sources, resources=resources, resolver=resolver)
     modality, _cues = modality_of(trigger, anchor)
+    if plover_type == "ASSAULT" and modality == "intended" and _attempt_made(trigger, _cues):
+        modality = "occurred"  # "tried to kidnap", "an attempt to kill": an attempt made is the act (ACLED)
     if plover_type == "ASSAULT" and modality in ("intended", "threatened"):
         # a declared intention to attack is a threat of violence (PLOVER THREATEN, CAMEO 138)
         plover_type, plover_mode, cameo_code = "THREATEN", "violence", "138"
@@ -1500,3 +1502,21 @@ def _attach_casualties(events: list[Event], ctx: SentenceContext) -> None:
 
 def with_modality(event: Event, modality: Modality) -> Event:
     return replace(event, modality=modality)
+
+
+ATTEMPT_WORDS = frozenset({"tried", "attempted", "attempt", "attempts"})
+
+
+def _attempt_made(trigger: Token, cues: tuple[str, ...]) -> bool:
+    """True where the only sign of intent is an attempt that was made ("tried to attack", "foiled an
+    attempt to kidnap"), not one planned ("will try to", "plans an attempt")."""
+    if not cues or any(c.lower() not in ATTEMPT_WORDS for c in cues):
+        return False
+    for node in [trigger, *list(trigger.ancestors)[:4]]:
+        if any(c.dep_ == "aux" and c.tag_ == "MD" for c in node.children):
+            return False
+        if node.lower_ in ("attempt", "attempts") and node.head.lower_ == "in":
+            return False  # "used tear gas in an attempt to disperse them": a purpose, not an act
+        if node.lemma_.lower() in ("plan", "intend", "prepare", "want", "threaten", "plot"):
+            return False
+    return True

@@ -154,7 +154,14 @@ class ParticipantResolver:
     def resolve(self, token: Token) -> list[ActorRef]:
         """Actors for one nominal head (its conjuncts are the caller's business). A state role
         with no country ("the army", "police") is taken to be the article's main country's."""
-        return [self._localised(ref) for ref in self._resolve(token)]
+        resolving: set[int] = self.__dict__.setdefault("_resolving", set())
+        if token.i in resolving:
+            return []  # a phrase that leads back to itself ("members of their group" -> "their" -> ...)
+        resolving.add(token.i)
+        try:
+            return in_whole_phrase(self, token, [self._localised(ref) for ref in self._resolve(token)])
+        finally:
+            resolving.discard(token.i)
 
     def _localised(self, ref: ActorRef) -> ActorRef:
         if ref.country or not self.home_country or ref.cameo_code not in STATE_ROLES:
@@ -186,7 +193,7 @@ class ParticipantResolver:
             # "the mayor, who was kidnapped", "X, whose murder ...": the noun the clause follows
             clause = next((a for a in list(token.ancestors)[:3] if a.dep_ in ("relcl", "acl")), None)
             if clause is not None and clause.head.pos_ in ("NOUN", "PROPN"):
-                return self._resolve(clause.head)
+                return self._resolve(_before_insertion(token, clause.head))
         if token.lower_ in PRONOUNS and token.pos_ == "PRON":
             mention = self.span_of(token.i, token.i + 1)
             return [_with_mention(ref, mention) for ref in self.antecedents_of(token)]
@@ -383,20 +390,24 @@ def _unplaced_name(ent: SpacySpan) -> bool:
 def _listed(token: Token, *, limit: int = 30) -> list[Token]:
     """The head, its conjuncts, and nominal appositions with their own conjuncts and appositions:
     the members of a list of people or groups, however the parse nests it."""
-    found: list[Token] = [token, *token.conjuncts]
+    found: list[Token] = [token, *token.conjuncts, *_colon_list_of_object(token)]
     seen = {t.i for t in found}
     k = 0
     while k < len(found) and len(found) < limit:
         node = found[k]
         k += 1
-        members = [c for c in node.children if c.dep_ in LIST_DEPS]
+        members = [c for c in node.children if c.dep_ in LIST_DEPS and not _colon_list_past_verb(c)]
         # "ten union members, including their leader X": the named members of a group
         members += [
             p for c in node.children if c.dep_ == "prep" and c.lower_ == "including" for p in c.children
         ]
         for child in members:
-            if child.dep_ == "appos" and child.pos_ == "NOUN" and node.pos_ == "PROPN":
-                continue  # "Okhmatdyt, the children's hospital": a description of the name, no new party
+            if child.dep_ == "appos" and child.pos_ == "NOUN" and node.pos_ == "PROPN" and _describes(child):
+                # "Okhmatdyt, the children's hospital": a description of the name, no new party; a
+                # list goes on past it ("X, a photographer, Y, a driver, and Z")
+                found.extend(t for t in _list_after_description(child) if t.i not in seen)
+                seen.update(t.i for t in found)
+                continue
             if child.i not in seen and child.pos_ in ("NOUN", "PROPN", "PRON"):
                 seen.add(child.i)
                 found.append(child)
@@ -466,3 +477,204 @@ def _phrase(words: Sequence[Token]) -> str:
         if following is not None:
             parts.append(word.whitespace_ if following.i == word.i + 1 else " ")
     return "".join(parts)
+
+
+# -- the whole noun phrase as the mention ------------------------------------------------------
+# A participant's mention is the whole phrase the report uses for it ("presumed members of the X
+# group", "two men riding a motorcycle"), while its name stays the canonical actor: an analyst
+# reads who was meant, and a phrase about the members of a group is not the group itself.
+PHRASE_LIMIT = 12  # tokens: a longer extent has swallowed more than one noun phrase
+# post-modifiers that belong to the phrase: "of X" (membership, belonging), "on a motorcycle",
+# "with rifles"; a participle ("men wearing uniforms") is read from the dependency tree
+TAIL_PREPS = frozenset({"of", "on", "with"})
+EDGE_SKIP = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+NOT_NAMES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
+
+
+def in_whole_phrase(resolver: ParticipantResolver, token: Token, refs: list[ActorRef]) -> list[ActorRef]:
+    """``refs`` (what ``token`` resolved to) with mentions stretched over the whole noun phrase that
+    ``token`` heads; where nothing resolved, a named group inside the phrase ("FARC 12th front
+    members") or a personal name the tagger left untagged ("Marta Luz Lopez") is the party."""
+    if token.pos_ not in ("NOUN", "PROPN") or resolver.entity(token) is not None:
+        return refs
+    if not refs:
+        refs = _inner_named(resolver, token) or _untagged_name(token)
+    if not refs or token.pos_ != "NOUN" or not _names_people(resolver, token):
+        return refs
+    extent = _extent(token)
+    if extent is None:
+        return refs
+    start, end = extent
+    out: list[ActorRef] = []
+    for ref in refs:
+        mention = ref.mention
+        if mention is not None and start <= mention.start and mention.end <= end and len(refs) == 1:
+            text = token.doc.text[start:end]
+            ref = _with_mention(ref, Span(text=text, start=start, end=end))
+        out.append(ref)
+    return out
+
+
+def _extent(token: Token) -> tuple[int, int] | None:
+    """Character span of the noun phrase ``token`` heads: its modifiers before it, and after it an
+    of/on/with phrase or a participle ("men wearing uniforms"); never across a comma, a
+    parenthesis or a relative clause."""
+    words = [t for t in token.subtree if t.i <= token.i]
+    for child in token.rights:
+        tail = (child.dep_ == "prep" and child.lower_ in TAIL_PREPS) or (
+            child.dep_ == "acl" and child.tag_ == "VBG"
+        )
+        inner = list(child.subtree)
+        if not tail or any(t.dep_ == "pcomp" for t in inner):
+            break  # "the airline of flying weapons": an act, no part of the name
+        if child.dep_ == "acl" and any(t.ent_type_ in ("GPE", "LOC", "FAC") for t in inner):
+            break  # "militias operating in Iraq": where they are, which the event's place needs
+        words += inner
+    words.sort(key=lambda t: t.i)
+    first = 0
+    while first < len(words) and (words[first].lower_ in EDGE_SKIP or words[first].is_punct):
+        first += 1
+    words = words[first:]
+    while words and words[-1].is_punct:
+        words.pop()
+    if not words or len(words) > PHRASE_LIMIT or words[-1].i - words[0].i + 1 != len(words):
+        return None  # a gap: the parse hung something from elsewhere in the phrase
+    if any(t.is_punct and t.text in ',;()[]"' for t in words):
+        return None
+    return words[0].idx, words[-1].idx + len(words[-1].text)
+
+
+def _inner_named(resolver: ParticipantResolver, token: Token) -> list[ActorRef]:
+    """A named group among the modifiers before a common noun, however deep the parse nests it:
+    "FARC 12th front members" are the FARC's."""
+    if token.pos_ != "NOUN" or not _names_people(resolver, token):
+        return []  # "the Radman district": a place named after something, no group's members
+    for tok in token.subtree:
+        if tok.i >= token.i:
+            break
+        ent = resolver.entity(tok)
+        if ent is not None and ent.label_ in ("ORG", "NORP") and ent.end <= token.i:
+            ref = resolver.entity_actor(ent)
+            if ref is not None and ref.type not in ("location", "person", "civilians"):
+                return [ref]
+    return []
+
+
+def _untagged_name(token: Token) -> list[ActorRef]:
+    """Two or more proper nouns that no entity covers whole, where a participant stands: a
+    personal name the tagger missed or split ("Marta Luz Lopez" with only "Marta" tagged, "Jose
+    Manuel jimenez rivera" with the surnames read as common nouns)."""
+    inside = {t.i for t in token.subtree}
+    words = [token]
+    k = token.i - 1
+    while k >= 0 and k in inside and token.doc[k].dep_ == "compound" and token.doc[k].is_alpha:
+        words.insert(0, token.doc[k])
+        k -= 1
+    if token.lemma_.lower() in PLACE_HEADS:
+        return []  # "Radman district": a place named after someone or something
+    named = [t for t in words if t.pos_ == "PROPN" or t.ent_type_ == "PERSON"]
+    if token.pos_ == "NOUN" and (words[0].ent_type_ != "PERSON" or len(named) < 2):
+        return []  # a common noun heads it: a name only where a tagged personal name begins it
+    if len(words) < 2 or not all(t.is_alpha and t.ent_type_ not in NOT_NAMES for t in words):
+        return []
+    start, end = words[0].idx, token.idx + len(token.text)
+    text = token.doc.text[start:end]
+    return [ActorRef(name=text, type="person", mention=Span(text=text, start=start, end=end))]
+
+
+def _describes(appos: Token) -> bool:
+    """An apposition that describes the name before it ("the children's hospital", "a photographer"),
+    not a further name the tagger took for a common noun (a name written in one case: "X Montes")."""
+    if any(c.dep_ in ("det", "poss") for c in appos.children):
+        return True
+    return not any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in appos.children)
+
+
+def _list_after_description(appos: Token) -> list[Token]:
+    """The names a list goes on with that the parse hung on a member's description."""
+    return [c for c in appos.children if c.dep_ == "conj" and c.pos_ == "PROPN"]
+
+
+def _colon_list_past_verb(child: Token) -> bool:
+    """An apposition of a subject that the parse hung past the verb after a colon: "soldiers killed
+    three farmers: X, Y and Z" lists the farmers, not the soldiers."""
+    head = child.head
+    if child.dep_ != "appos" or head.dep_ not in ("nsubj", "nsubjpass") or child.i < head.head.i:
+        return False
+    before = [t for t in child.doc[head.head.i : child.left_edge.i] if not t.is_space]
+    return bool(before) and before[-1].text == ":"
+
+
+def _colon_list_of_object(token: Token) -> list[Token]:
+    """The list after a colon that follows an object ("killed three farmers: X, Y and Z"), where the
+    parse hung it on the subject."""
+    if token.dep_ not in ("dobj", "nsubjpass", "pobj") or token.head.pos_ not in ("VERB", "AUX", "ADP"):
+        return []
+    verb = token.head if token.head.pos_ != "ADP" else token.head.head
+    return [
+        c
+        for subject in verb.children
+        if subject.dep_ in ("nsubj", "nsubjpass") and subject.i < token.i
+        for c in subject.children
+        if c.i > token.i and _colon_list_past_verb(c)
+    ]
+
+
+INSERTION_MARKS = {"--": "--", ")": "(", "-": "-"}
+
+
+def _before_insertion(relative: Token, head: Token) -> Token:
+    """The noun a relative clause is about when a description set off by dashes or brackets stands
+    between them: "the X -- drug lords wanted by U.S. courts -- who said ..." is about X, not the
+    courts. The parse hangs the clause on the nearest noun, inside the insertion."""
+    doc = relative.doc
+    k = relative.i - 1
+    while k >= 0 and doc[k].is_space:
+        k -= 1
+    if k < 0 or doc[k].text not in INSERTION_MARKS or head.i > k:
+        return head
+    opener = INSERTION_MARKS[doc[k].text]
+    j = k - 1
+    while j >= 0 and doc[j].text != opener and doc[j].sent == relative.sent:
+        j -= 1
+    if j <= 0 or doc[j].text != opener or head.i < j:
+        return head
+    before = doc[j - 1]
+    while before.i > 0 and before.is_space:
+        before = doc[before.i - 1]
+    return before if before.pos_ in ("NOUN", "PROPN") else head
+
+
+# heads whose phrase names people or a body of them: "members of X", "a unit of X", "men with rifles"
+PEOPLE_HEADS = frozenset(
+    {"member", "man", "woman", "people", "person", "individual", "group", "unit", "band", "gang",
+     "cell", "column", "squad", "faction", "wing", "branch", "element", "detachment", "commando",
+     "fighter", "follower", "supporter", "militant", "resident", "youth", "representative", "leader",
+     "organization", "organisation", "movement", "party", "front", "command", "corps", "alliance",
+     "union", "federation", "committee", "council", "association", "network", "cartel", "mafia",
+     "army", "force", "brigade", "battalion", "platoon", "regiment", "company", "division", "crew",
+     "ring", "clan", "family", "couple", "child", "son", "daughter", "wife", "husband", "brother",
+     "sister", "mother", "father", "relative", "employee", "worker", "official", "officer", "student",
+     "peasant", "farmer", "friend", "companion", "bodyguard", "driver", "guard", "assistant",
+     "personnel", "sapper", "sector", "guerrilla", "rebel", "soldier", "troop"}
+)  # fmt: skip
+
+
+def _names_people(resolver: ParticipantResolver, token: Token) -> bool:
+    """A head noun that names people or a group of them (a role the actor base knows, or a word for
+    members and units), not a thing, a place or an act ("office", "outskirts", "attack")."""
+    if token.lemma_.lower() in PEOPLE_HEADS:
+        return True
+    role = resolver.actors.resolve(token.text)
+    return (
+        role is not None
+        and role.actor_id is None
+        and role.country is None
+        and role.type not in ("location", None)
+    )
+
+
+PLACE_HEADS = TERRITORY_NOUNS | {
+    "city", "town", "village", "department", "area", "street", "avenue", "neighborhood", "road",
+    "square", "market", "camp", "base", "border", "zone", "valley", "river", "island", "hill",
+}  # fmt: skip

@@ -147,10 +147,14 @@ def claims_in_sentence(sent: SpacySpan, *, index: int, resolver: ParticipantReso
                 if person.lower_ in DEMONSTRATIVES:
                     continue  # "those responsible": no one named
                 refs = resolver.resolve_all(person)
+                if person.pos_ == "PRON" and person.lower_ in PERSONAL | {"them", "him", "her"}:
+                    # "... who said they were responsible": the claim is carried to an act told
+                    # elsewhere, where the pronoun means nothing; the words of what it stands for do
+                    refs = resolver.antecedents_of(person) or refs
                 if not refs and person.pos_ in ("PROPN", "NOUN"):
                     # "policeman Luis Castro Roman" with only part of the name tagged: the name inside
                     refs = [r for t in person.subtree if t.ent_iob_ == "B" for r in resolver.resolve(t)]
-                if not refs and cue == "by" and person.ent_type_ not in NAME_LABELS:
+                if not refs and cue in ("by", "act of", "with") and person.ent_type_ not in NAME_LABELS:
                     continue  # "the attack by car bomb": a by-phrase names a doer only when it names someone
                 if not refs and person.pos_ in ("PROPN", "NOUN"):
                     # the statement says this is who did it (or to whom): an actor the actor base
@@ -183,7 +187,9 @@ def claims_in_sentence(sent: SpacySpan, *, index: int, resolver: ParticipantReso
                     cue=cue,
                     act_word=act.lower_ if act is not None else None,
                     # a participle ("the peasants killed", "injured were X") tells again an act told
-                    back_reference=act is None or cue in ("participle", "inverted") or _refers_back(act),
+                    back_reference=act is None
+                    or cue in ("participle", "inverted", "with", "died in")
+                    or _refers_back(_violent_word(act)),
                 )
             )
     return found
@@ -210,12 +216,17 @@ def _statements(tok: Token) -> list[tuple[Role, list[Token], Token | None, str]]
         if act is not None and _names_violence(act, strict=True):
             out.append(("source", _authors(tok), act, "claim"))
     # "X is responsible for the attack", "the army held X responsible for the bombing"
-    elif lemma == "responsible" and tok.dep_ in ("acomp", "oprd", "amod", "ccomp", "xcomp"):
-        act = _prep_object(tok, {"for"})
+    elif lemma in ("responsible", "guilty") and tok.dep_ in ("acomp", "oprd", "amod", "ccomp", "xcomp"):
+        act = _prep_object(tok, {"for"} if lemma == "responsible" else {"of"})
         if tok.dep_ == "oprd" or (tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_.lower() == "hold"):
             people = [c for c in tok.head.children if c.dep_ == "dobj"]
         elif tok.dep_ == "amod" and tok.head.pos_ in ("NOUN", "PROPN"):
             people = [tok.head]
+            # "X are pointed out as the persons responsible": X, not the general word for them
+            described = tok.head.head if tok.head.dep_ == "pobj" and tok.head.head.lower_ == "as" else None
+            if described is not None and tok.head.lemma_.lower() in GENERIC_DOERS:
+                verb = described.head
+                people = [c for c in verb.children if c.dep_ in ("nsubjpass", "dobj")] or people
         else:
             people = _doers(tok.head)
         if _names_violence(act):
@@ -251,6 +262,8 @@ def _statements(tok: Token) -> list[tuple[Role, list[Token], Token | None, str]]
                 people = [tok.head]
             if not people and tok.dep_ == "advcl":  # "after being accused of ordering the murder"
                 people = _doers(tok.head)
+            if not people and tok.dep_ == "conj":  # "X were arrested and charged with the murder"
+                people = [c for c in tok.head.children if c.dep_ in ("dobj", "nsubjpass")]
             out.append(("source", people, act, "accuse"))
     # "members of the army participated in the crime", "X took part in the massacre"
     elif lemma in PARTICIPATE_VERBS and tok.pos_ == "VERB":
@@ -290,6 +303,7 @@ def _statements(tok: Token) -> list[tuple[Role, list[Token], Token | None, str]]
             out.append(("source", people, act, "involvement"))
     out.extend(_deed_statements(tok))
     out.extend(_victim_statements(tok))
+    out.extend(_act_statements(tok))
     return out
 
 
@@ -511,15 +525,52 @@ def _authors(verb: Token) -> list[Token]:
 
 
 def attach_claims(events: list[Event], claims: list[Claim]) -> list[Event]:
-    """Events with each claim's actors added to the incident the claim is about."""
+    """Events with each claim's actors added to the incident the claim is about, and the bare
+    rebels of an article that names one rebel group only taken as that group's."""
+    return name_bare_rebels(_attach_claims(events, claims))
+
+
+def name_bare_rebels(events: list[Event]) -> list[Event]:
+    """ "The guerrillas", "the rebels" in a report that names one rebel group and no other are that
+    group's fighters (as ACLED codes them); the mention keeps the report's words. With two groups
+    named, or none, a bare role stays what it is. (Cartels were tried too: "terrorists" in a report
+    naming a cartel are as often someone else's.)"""
+    groups = {
+        a.actor_id: a
+        for e in events
+        for a in (*e.source_actors, *e.target_actors)
+        if a.actor_id and a.type == "rebel"
+    }
+    if len(groups) != 1:
+        return events
+    (group,) = groups.values()
+
+    def named(actor: ActorRef) -> ActorRef:
+        if actor.actor_id or actor.country or actor.cameo_code != "REB" or actor.type != "armed_group":
+            return actor
+        return replace(group, mention=actor.mention)
+
+    out = []
+    for event in events:
+        sources = tuple(named(a) for a in event.source_actors)
+        targets = tuple(named(a) for a in event.target_actors)
+        if sources != event.source_actors or targets != event.target_actors:
+            event = replace(event, source_actors=sources, target_actors=targets)
+        out.append(event)
+    return out
+
+
+def _attach_claims(events: list[Event], claims: list[Claim]) -> list[Event]:
     if not claims:
         return events
     out = list(events)
     incidents = [k for k, e in enumerate(out) if is_incident(e)]
     if not incidents:
         return out
+    # an arrest is what was done to the accused, never the act a claim holds them to account for
+    acts = [k for k in incidents if out[k].plover_mode != "arrest"] or incidents
     for claim in claims:
-        k = _incident_for(claim, out, incidents)
+        k = _incident_for(claim, out, acts if claim.role == "source" else incidents)
         if k is None:
             continue
         event = out[k]
@@ -595,3 +646,218 @@ def _same(a: ActorRef, b: ActorRef) -> bool:
 
 def _key(ref: ActorRef) -> tuple[str | None, str, int | None]:
     return (ref.actor_id or ref.cameo_code, ref.name.lower(), ref.mention.start if ref.mention else None)
+
+
+# acts whose "of" phrase names the one they were done to ("the murder of X", "the kidnapping of Y")
+HARM_NOUNS = frozenset(
+    {"murder", "assassination", "killing", "kidnapping", "abduction", "massacre", "slaying",
+     "execution", "disappearance", "torture", "wounding", "kidnap"}
+)  # fmt: skip
+# "resulted in the death of X": a death an act caused
+CAUSE_VERBS = frozenset({"result", "cause", "lead", "bring"})
+# words after an act noun that the parse may take as the head of its "of" phrase: a place or a time
+# between the act and its victim ("the murder in Guatemala of X", "the assassination in February of Y")
+BETWEEN_PREPS = frozenset({"in", "on", "at", "during"})
+COMPANY = frozenset({"along", "together"})
+
+
+def _act_statements(tok: Token) -> list[tuple[Role, list[Token], Token | None, str]]:
+    """Victims named with the act itself, where the clause reading misses them."""
+    lemma = tok.lemma_.lower()
+    out: list[tuple[Role, list[Token], Token | None, str]] = []
+    # "the murder of X and Y", "the murder in Guatemala of X", "the assassinations of X and of Y",
+    # "it resulted in the death of X"
+    # a death told of a named person ("the death of X", "X's death"), in a report of an incident
+    death = lemma == "death" and tok.pos_ == "NOUN"
+    if tok.pos_ == "NOUN" and (lemma in HARM_NOUNS or death):
+        people = _of_objects(tok)
+        if death:
+            people = [p for p in people + _possessors(tok) if _named_person(p)]
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in BETWEEN_PREPS and not people:
+                people = [o for obj in prep.children if obj.dep_ == "pobj" for o in _of_objects(obj)]
+        if people:
+            out.append(("target", people, tok, "act of"))
+    # "the murder committed by X against Y"
+    if tok.pos_ == "NOUN" and lemma in VIOLENT_ACTS:
+        against = [
+            obj
+            for verb in tok.children
+            if verb.dep_ == "acl" and verb.lemma_.lower() in AUTHOR_VERBS
+            for obj in [_prep_object(verb, {"against"})]
+            if obj is not None
+        ]
+        if against:
+            out.append(("target", against, tok, "act of"))
+    # "the assassins of X", "the kidnappers of Y", "the body of Z": the one the act was done to
+    if tok.pos_ == "NOUN" and (lemma in AUTHOR_NOUNS | PERP_NOUNS or lemma in REMAINS_NOUNS):
+        people = [p for p in _of_objects(tok) if _named_person(p)]
+        if people:
+            out.append(("target", people, None, "act of"))
+    # "X became a victim of", "X fell victim to", "a new victim of the violence is X"
+    if lemma in ("become", "fall") and tok.pos_ in ("VERB", "AUX"):
+        named = [
+            c
+            for c in tok.children
+            if c.dep_ in ("attr", "oprd", "dobj", "acomp") and c.lemma_.lower() == "victim"
+        ]
+        if named:
+            out.append(("target", _doers(tok), None, "are the victims"))
+    if lemma == "be" and tok.pos_ == "AUX":
+        subjects = [c for c in tok.children if c.dep_ == "nsubj" and c.lemma_.lower() == "victim"]
+        if subjects and _prep_object(subjects[0], {"of"}) is not None:
+            out.append(("target", [c for c in tok.children if c.dep_ == "attr"], None, "victims are"))
+    # "X, who was assassinated on 22 March": the one the clause says it was done to
+    if (
+        lemma in DONE_TO_VERBS
+        and tok.dep_ == "relcl"
+        and tok.head.pos_ in ("NOUN", "PROPN")
+        and any(c.dep_ == "nsubjpass" and c.lower_ in ("who", "whom", "that") for c in tok.children)
+    ):
+        out.append(("target", [tok.head], tok, "participle"))
+    # "X died in the explosion", "Y died of gunshot wounds", "Z escaped unhurt from the attack": the
+    # one the act was done to, whatever it did to them
+    spared = lemma in UNHARMED or any(
+        c.lemma_.lower() in UNHARMED for c in tok.children if c.dep_ in ("acomp", "oprd", "advmod")
+    )
+    if (lemma == "die" or spared) and tok.pos_ in ("VERB", "AUX", "ADJ"):
+        verb = tok.head if lemma in UNHARMED else tok
+        for prep in [*verb.children, *tok.children]:
+            if prep.dep_ == "prep" and prep.lower_ in DEATH_PREPS:
+                cause = next((o for o in prep.children if o.dep_ == "pobj"), None)
+                if cause is not None and _names_harm(cause):
+                    out.append(("target", _doers(verb), cause, "died in"))
+                    break
+    # "killed 10, including leader X", "three were injured, including X": the named among the harmed
+    if lemma in DONE_TO_VERBS and tok.pos_ == "VERB":
+        harmed = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+        included = [
+            o
+            for node in [tok, *harmed]
+            for prep in node.children
+            if prep.dep_ == "prep" and prep.lower_ == "including"
+            for o in prep.children
+            if o.dep_ == "pobj" and _named_person(o)
+        ]
+        if included:
+            out.append(("target", included, tok, "with"))
+    # "an attack against the home of X", "they bombed X's house": the one whose home it is
+    if lemma in VIOLENT_ACTS and tok.pos_ in ("NOUN", "VERB"):
+        places = [c for c in tok.children if c.dep_ == "dobj"]
+        places += [
+            o
+            for prep in tok.children
+            if prep.dep_ == "prep" and prep.lower_ in ("against", "on")
+            for o in prep.children
+            if o.dep_ == "pobj"
+        ]
+        owners = [
+            o
+            for place in places
+            if place.lemma_.lower() in HOME_NOUNS
+            for o in [*_of_objects(place), *_possessors(place)]
+            if _named_person(o)
+        ]
+        if owners:
+            out.append(("target", owners, tok, "with"))
+    # "the arrest of 45 soldiers for the killing": the ones held for an act are accused of it
+    if lemma in ACCUSE_NOUNS and tok.pos_ == "NOUN":
+        act = _prep_object(tok, {"for"})
+        if act is not None and _names_violence(act, strict=True):
+            out.append(("source", _of_objects(tok), act, "accuse"))
+    # "the recently assassinated candidate X", "the kidnapped mayor": the one it was done to
+    if (
+        lemma in DONE_TO_VERBS
+        and tok.tag_ == "VBN"
+        and tok.dep_ == "amod"
+        and tok.head.pos_ in ("NOUN", "PROPN")
+    ):
+        head = tok.head
+        while head.dep_ == "compound" and head.head.pos_ in ("NOUN", "PROPN") and head.head.i > head.i:
+            head = head.head
+        out.append(("target", [head], tok, "participle"))
+    # "X were killed together with Y", "they kidnapped the mayor along with his son"
+    if lemma in DONE_TO_VERBS and tok.pos_ == "VERB":
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in COMPANY:
+                out.append(
+                    (
+                        "target",
+                        [
+                            o
+                            for w in prep.children
+                            if w.lower_ == "with"
+                            for o in w.children
+                            if o.dep_ == "pobj"
+                        ],
+                        tok,
+                        "with",
+                    )
+                )
+            elif (
+                prep.dep_ == "prep"
+                and prep.lower_ == "with"
+                and any(c.lower_ in COMPANY and c.dep_ == "advmod" for c in tok.children)
+            ):
+                out.append(("target", [o for o in prep.children if o.dep_ == "pobj"], tok, "with"))
+    return out
+
+
+def _of_objects(tok: Token) -> list[Token]:
+    """The objects of a noun's "of" phrases, a second "and of" one too."""
+    found: list[Token] = []
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            found += [o for o in prep.children if o.dep_ == "pobj"]
+            found += [o for c in prep.conjuncts if c.lower_ == "of" for o in c.children if o.dep_ == "pobj"]
+    return found
+
+
+REMAINS_NOUNS = frozenset({"body", "corpse", "remains"})
+ACCUSE_NOUNS = frozenset(
+    {"arrest", "detention", "capture", "conviction", "indictment", "trial", "prosecution"}
+)
+
+
+def _possessors(tok: Token) -> list[Token]:
+    return [c for c in tok.children if c.dep_ == "poss"]
+
+
+def _named_person(tok: Token) -> bool:
+    """A personal name (or a title with one): "X", "Senator X", "the mayor, X"."""
+    if tok.ent_type_ == "PERSON":
+        return True
+    if tok.pos_ == "PROPN" and tok.ent_type_ not in ("GPE", "LOC", "FAC", "ORG", "NORP", "DATE"):
+        return True
+    return any(
+        t.ent_type_ == "PERSON" for t in tok.subtree if t.head == tok and t.dep_ in ("compound", "appos")
+    )
+
+
+def _violent_word(act: Token) -> Token:
+    """The word of the act that names the violence ("being accomplices to the crime" -> "crime"),
+    else the act itself."""
+    if act.lemma_.lower() in VIOLENT_ACTS or act.pos_ not in ("VERB", "AUX"):
+        return act
+    return next((t for t in act.subtree if t.lemma_.lower() in VIOLENT_ACTS and t.pos_ == "NOUN"), act)
+
+
+UNHARMED = frozenset({"unharmed", "unhurt", "unscathed", "uninjured"})
+DEATH_PREPS = frozenset({"in", "from", "of", "during", "after", "following"})
+HARM_WORDS = frozenset({"wound", "gunshot", "bullet", "explosion", "blast", "bomb", "injury", "shot"})
+
+
+def _names_harm(cause: Token) -> bool:
+    """A cause of death or harm that is violence: "the explosion", "gunshot wounds", "the attack"."""
+    return any(
+        t.lemma_.lower() in VIOLENT_ACTS | HARM_WORDS or t.lower_ in HARM_WORDS
+        for t in list(cause.subtree)[:8]
+    )
+
+
+# general words for the doers that an "as" phrase says someone is ("pointed out as the persons responsible")
+GENERIC_DOERS = frozenset({"person", "one", "people", "man", "individual", "party", "group", "those"})
+
+
+# what belongs to a person so closely that an attack on it is an attack on them
+HOME_NOUNS = frozenset({"home", "house", "residence", "car", "vehicle", "farm", "office", "apartment"})
