@@ -9,27 +9,9 @@ from typing import Any
 
 import pytest
 
-from eventwatch.extract.responsibility import Claim, attach_claims, is_incident
-from eventwatch.model import ActorRef, Article, Attribution, Event, Span
-
-
-def _incidents(extractor: Any, text: str) -> list[Event]:
-    article = Article(article_id="r", text=text, published="2022-05-06")
-    return [e for e in extractor.extract_one(article).events if is_incident(e)]
-
-
-def _names(events: list[Event], side: str) -> set[str]:
-    out: set[str] = set()
-    for event in events:
-        for actor in getattr(event, side):
-            out.add(" ".join(actor.name.lower().split()))
-            if actor.mention is not None:
-                out.add(" ".join(actor.mention.text.lower().split()))
-    return out
-
-
-def _has(names: set[str], word: str) -> bool:
-    return any(word in name for name in names)
+from eventwatch.extract.responsibility import Claim, attach_claims
+from eventwatch.model import ActorRef, Attribution, Event, Span
+from test_participants import _has, _incidents, _names
 
 
 @pytest.mark.parametrize(
