@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from eventwatch.extract.responsibility import Claim, attach_claims
-from eventwatch.model import ActorRef, Attribution, Event, Span
-from test_participants import _has, _incidents, _names
+from eventwatch.model import ActorRef, Span
+from test_participants import _event, _has, _incidents, _names
 
 
 @pytest.mark.parametrize(
@@ -135,30 +135,6 @@ def test_country_names_in_capitals_are_not_acronyms(extractor: Any) -> None:
 
 
 # linking a claim to its incident (no parse)
-
-
-def _event(n: int, sentence: int, *, modality: str = "occurred") -> Event:
-    return Event(
-        event_id=f"e{n}",
-        article_id="a",
-        sentence=sentence,
-        evidence=Span(text="x", start=n * 10, end=n * 10 + 1),
-        trigger=Span(text="x", start=n * 10, end=n * 10 + 1),
-        plover_type="ASSAULT",
-        plover_mode=None,
-        cameo_code=None,
-        goldstein=None,
-        quad_class=4,
-        acled_event_type=None,
-        acled_sub_event_type=None,
-        modality=modality,  # type: ignore[arg-type]
-        source_actors=(),
-        target_actors=(),
-        date=None,
-        location=None,
-        attribution=Attribution(kind="author"),
-        confidence=0.8,
-    )
 
 
 def test_a_claim_far_from_any_incident_goes_to_the_nearest_before_it() -> None:
