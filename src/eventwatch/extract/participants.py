@@ -79,6 +79,7 @@ class ParticipantResolver:
         self._cache: dict[int, ActorRef | None] = {}
         self._antecedents: list[tuple[int, ActorRef]] | None = None
         self._linked: dict[int, ActorRef] = {}  # pronoun token -> actor, from the mention coreference
+        self._resolving: set[int] = set()  # heads being resolved now: a phrase may lead back to itself
 
     def link_pronouns(self, links: dict[int, ActorRef]) -> None:
         """Take the mention coreference's answers for pronouns (token index -> actor); a pronoun
@@ -154,14 +155,13 @@ class ParticipantResolver:
     def resolve(self, token: Token) -> list[ActorRef]:
         """Actors for one nominal head (its conjuncts are the caller's business). A state role
         with no country ("the army", "police") is taken to be the article's main country's."""
-        resolving: set[int] = self.__dict__.setdefault("_resolving", set())
-        if token.i in resolving:
+        if token.i in self._resolving:
             return []  # a phrase that leads back to itself ("members of their group" -> "their" -> ...)
-        resolving.add(token.i)
+        self._resolving.add(token.i)
         try:
             return in_whole_phrase(self, token, [self._localised(ref) for ref in self._resolve(token)])
         finally:
-            resolving.discard(token.i)
+            self._resolving.discard(token.i)
 
     def _localised(self, ref: ActorRef) -> ActorRef:
         if ref.country or not self.home_country or ref.cameo_code not in STATE_ROLES:
