@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
+from eventwatch.extract.participants import RELATIVE_PRONOUNS
 from eventwatch.model import ActorRef, Event, Span
 
 if TYPE_CHECKING:
@@ -84,7 +85,6 @@ DONE_TO_VERBS = frozenset(
 # verbs of taking part in an act: their subject is among its authors ("X participated in the crime")
 INVOLVEMENT_NOUNS = frozenset({"participation", "involvement", "complicity", "role", "hand"})
 PARTICIPATE_VERBS = frozenset({"participate", "engage", "collaborate", "take"})
-RELATIVES = frozenset({"which", "that", "whom", "who", "whose"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP"})
 LIST_CUES = frozenset({"victims are", "identified as", "among the victims", "they are", "inverted"})
 # verbs that tie someone to an act with "to" ("the far right is linked to the crime")
@@ -427,7 +427,7 @@ def _negated(verb: Token, people: list[Token]) -> bool:
 def _refers_back(act: Token) -> bool:
     """True for an act told before: a pronoun, or a noun with a definite or demonstrative article
     ("the attack", "that strike", "these crimes"); an indefinite one is a new act ("a car bomb")."""
-    if act.pos_ == "PRON" or act.lower_ in RELATIVES:
+    if act.pos_ == "PRON" or act.lower_ in RELATIVE_PRONOUNS:
         return True
     dets = {c.lower_ for c in act.children if c.dep_ in ("det", "poss")}
     return bool(dets & {"the", "this", "that", "these", "those", "its", "their", "his", "her"})
@@ -471,7 +471,7 @@ def _names_violence(act: Token | None, *, strict: bool = False) -> bool:
     """True when the phrase names a violent act or (unless ``strict``) refers back to one."""
     if act is None:
         return not strict
-    if act.lower_ in RELATIVES:  # "the massacre, for which they hold the army responsible"
+    if act.lower_ in RELATIVE_PRONOUNS:  # "the massacre, for which they hold the army responsible"
         clause = next((a for a in act.ancestors if a.dep_ in ("relcl", "acl")), None)
         if clause is None or clause.head.pos_ not in ("NOUN", "PROPN"):
             return not strict
