@@ -364,3 +364,18 @@ def test_an_event_told_as_background_ranks_below_the_news(extractor: Any) -> Non
     killed_main = next(e for e in main if e.trigger.text == "killed")
     killed_later = next(e for e in later if e.trigger.text == "killed")
     assert killed_later.confidence < killed_main.confidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a relative clause keeps its own modality: the murder is told as a fact, not threatened
+        "Villagers in Arlon are threatened by the militia, which murdered two teachers there in May.",
+        # ... and not requested
+        "The bishop asked the government to explain the deaths of three farmers who were murdered by "
+        "soldiers in Arlon.",
+    ],
+)
+def test_a_relative_clause_keeps_its_own_modality(extractor: Any, text: str) -> None:
+    murders = [e for e in _events(extractor, text) if e.trigger.text == "murdered"]
+    assert [(e.plover_type, e.modality) for e in murders] == [("ASSAULT", "occurred")]

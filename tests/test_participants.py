@@ -309,3 +309,10 @@ def test_list_goes_on_past_a_description_after_a_colon(extractor: Any) -> None:
 def test_patrols_of_the_army_are_doers(extractor: Any) -> None:
     text = "Army patrols shot two herders near Ocotepeque on Sunday."
     assert _has(_names(_incidents(extractor, text), "source_actors"), "army patrols")
+
+
+def test_unnamed_doers_of_violence_keep_the_reports_words(extractor: Any) -> None:
+    """Issue 3: unknown armed groups are kept as mentions, not dropped."""
+    text = "Police said that groups from a new movement attacked the town hall in Arlon."
+    events = _incidents(extractor, text)
+    assert _names(events, "source_actors") == {"groups"}

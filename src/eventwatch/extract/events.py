@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 TARGET_PREPS = frozenset({"on", "against", "with", "at", "toward", "towards", "upon", "over", "into", "to"})
 VERB_TARGET_PREPS = frozenset({"on", "against", "with", "at", "toward", "towards", "upon", "into", "to"})
+VIOLENT_TYPES = frozenset({"ASSAULT", "COERCE"})  # acts whose unnamed doers are kept in the report's words
 CO_PARTY_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE"})  # "agreed with X": X is a party
 RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
 LOCATIVE_PREPS = frozenset(
@@ -792,7 +793,9 @@ def _build(
         acled = None  # "after the collapse of peace talks": what ended is no event of the day
     if acled == ATTACK and _two_sided(trigger) and not any(a.type == "civilians" for a in sources + targets):
         acled = ARMED_CLASH  # "clashes erupted", "heavy fighting": both sides armed by the word itself
-    confidence = rule.confidence * (0.9 if sources and targets else 0.5 if actorless else 0.7)
+    # a doer the report leaves unnamed ("groups", "two men") makes the act no surer
+    named = [a for a in sources if a.actor_id or a.country or a.type or a.cameo_code]
+    confidence = rule.confidence * (0.9 if named and targets else 0.5 if actorless else 0.7)
     if modality != "occurred":
         confidence *= 0.9
     if _background_clause(anchor) or ended:
@@ -1182,7 +1185,10 @@ def participants(
     if anchor.pos_ in ("VERB", "AUX"):
         subject, passive_target = _subject_of(anchor)
         if subject is not None:
-            _extend(sources, resolver.resolve_all(subject))
+            doers = resolver.resolve_all(subject)
+            if not doers and plover_type in VIOLENT_TYPES:
+                doers = resolver.unnamed_party(subject)
+            _extend(sources, doers)
             _extend(sources, _coordinated_parties(subject, resolver))
         if passive_target is not None and passive_target.i != trigger.i:
             _extend(targets, resolver.resolve_all(passive_target))
@@ -1190,7 +1196,10 @@ def participants(
             if child.dep_ == "agent":
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
-                        _extend(sources, resolver.resolve_all(pobj))
+                        doers = resolver.resolve_all(pobj)
+                        if not doers and plover_type in VIOLENT_TYPES:
+                            doers = resolver.unnamed_party(pobj)
+                        _extend(sources, doers)
         if (
             plover_type == "ASSAULT"
             and subject is None

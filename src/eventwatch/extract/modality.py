@@ -136,6 +136,8 @@ def _clause_chain(trigger: Token, anchor: Token) -> list[Token]:
     while node.head.i != node.i and node.head.i not in seen:
         if node.dep_ == "prep" and node.lower_ in BACKGROUND_PREPS:
             break
+        if node.dep_ == "relcl" and _finite(node):
+            break  # "the men whom they had taken hostage": a relative clause keeps its own modality
         node = node.head
         seen.add(node.i)
         if (
@@ -144,8 +146,6 @@ def _clause_chain(trigger: Token, anchor: Token) -> list[Token]:
             or node == anchor
         ):
             chain.append(node)
-        if node.dep_ == "relcl" and _finite(node):
-            break  # "the men whom they had taken hostage": a relative clause keeps its own modality
     return chain
 
 

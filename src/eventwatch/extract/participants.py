@@ -213,6 +213,16 @@ class ParticipantResolver:
                 return [_with_mention(ante, self.span_of(token.i, token.i + 1))]
         return self._anchored(token)
 
+    def unnamed_party(self, token: Token) -> list[ActorRef]:
+        """People the report does not name and the actor base does not know, where the doer of a
+        violent act stands ("a group of unidentified persons", "two men on a motorcycle", "groups
+        from this new movement"): kept in the report's words, so that the act keeps its doer."""
+        if token.pos_ != "NOUN" or token.lemma_.lower() not in PEOPLE_HEADS or self.entity(token) is not None:
+            return []
+        start, end = _extent(token) or (token.idx, token.idx + len(token.text))
+        text = self.doc.text[start:end]
+        return [ActorRef(name=_clean(text), mention=Span(text=text, start=start, end=end))]
+
     def _widened(self, ref: ActorRef, role: Span | None) -> ActorRef:
         """``ref`` with its mention stretched back over the role phrase before it."""
         mention = ref.mention
@@ -243,10 +253,16 @@ class ParticipantResolver:
         phrase = _phrase(words)
         ref = self.actors.resolve(phrase)
         if ref is None and len(words) > 1:
-            # "Jesuit priests", "urban guerrillas": an unknown modifier on a known role noun
-            role = self.actors.resolve(token.text)
-            if role is not None and role.actor_id is None and role.country is None:
-                ref = ActorRef(name=phrase, type=role.type, cameo_code=role.cameo_code)
+            # "Jesuit priests", "urban guerrillas": an unknown modifier on a known role noun;
+            # "death squad members", "militia members": the members of a known role
+            heads = [token.text]
+            if token.lemma_.lower() in MEMBER_HEADS:
+                heads += [_phrase(words[:-1]), words[-2].text]
+            for head in heads:
+                role = self.actors.resolve(head)
+                if role is not None and role.actor_id is None and role.country is None:
+                    ref = ActorRef(name=phrase, type=role.type, cameo_code=role.cameo_code)
+                    break
         if ref is None:
             return None
         first = min(words, key=lambda t: t.i)
@@ -644,6 +660,9 @@ def _before_insertion(relative: Token, head: Token) -> Token:
         before = doc[before.i - 1]
     return before if before.pos_ in ("NOUN", "PROPN") else head
 
+
+# heads that name the members of what modifies them: "death squad members", "militia fighters"
+MEMBER_HEADS = frozenset({"member", "fighter", "element", "operative", "cell", "unit"})
 
 # heads whose phrase names people or a body of them: "members of X", "a unit of X", "men with rifles"
 PEOPLE_HEADS = frozenset(

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from eventwatch.extract.participants import RELATIVE_PRONOUNS
+from eventwatch.extract.quantities import parse_count
 from eventwatch.model import ActorRef, Event, Span
 
 if TYPE_CHECKING:
@@ -86,14 +87,23 @@ DONE_TO_VERBS = frozenset(
 INVOLVEMENT_NOUNS = frozenset({"participation", "involvement", "complicity", "role", "hand"})
 PARTICIPATE_VERBS = frozenset({"participate", "engage", "collaborate", "take"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP"})
-LIST_CUES = frozenset({"victims are", "identified as", "among the victims", "they are", "inverted"})
+LIST_CUES = frozenset(
+    {"victims are", "identified as", "among the victims", "they are", "inverted", "doers identified as",
+     "names are"}
+)  # fmt: skip
 # verbs that tie someone to an act with "to" ("the far right is linked to the crime")
 TO_VERBS = frozenset({"link", "tie", "connect"})
 # words that describe the doers of an act, in "the attackers were X", "the arrested men were identified as X"
 PERP_NOUNS = frozenset(
     {"attacker", "assailant", "perpetrator", "killer", "murderer", "assassin", "gunman", "kidnapper",
-     "abductor", "captor", "culprit", "suspect", "detainee", "arrested", "bomber", "hitman", "hijacker"}
+     "abductor", "captor", "culprit", "suspect", "detainee", "arrested", "bomber", "hitman", "hijacker",
+     "terrorist"}
 )  # fmt: skip
+CAPTOR_VERBS = frozenset({"release", "hold"})
+KIDNAP_VERBS = frozenset({"kidnap", "abduct", "seize", "take"})
+OWNER_NUMBER = {"his": False, "her": False, "their": True}  # possessive pronoun -> plural antecedent
+REFLEXIVES = frozenset({"himself", "herself", "themselves"})
+NAME_NOUNS = frozenset({"name", "identity"})
 # a noun that says whose deed an act was: "the attack was a maneuver by X", "the bombing was the work of X"
 DEED_NOUNS = frozenset(
     {"work", "deed", "handiwork", "doing", "act", "action", "maneuver", "manoeuvre", "crime"}
@@ -133,7 +143,7 @@ def claims_in_sentence(sent: SpacySpan, *, index: int, resolver: ParticipantReso
         for role, people, act, cue in _statements(tok):
             if _negated(tok, people):
                 continue  # "no group has claimed the attack"
-            if role == "target" and cue in LIST_CUES and people:
+            if cue in LIST_CUES and people:
                 # "the victims were identified as X, 42; Y, 19; and Z": a list the parse breaks at
                 # semicolons and ages; every personal name after the first one named is on it
                 first = min(p.i for p in people)
@@ -142,6 +152,7 @@ def claims_in_sentence(sent: SpacySpan, *, index: int, resolver: ParticipantReso
                     for e in sent.ents
                     if e.label_ == "PERSON" and e.start >= first and e.root not in people
                 ]
+            people = people + [name for person in people for name in _colon_names(person)]
             actors: list[ActorRef] = []
             for person in people:
                 if person.lower_ in DEMONSTRATIVES:
@@ -255,9 +266,14 @@ def _statements(tok: Token) -> list[tuple[Role, list[Token], Token | None, str]]
     # "two soldiers were charged with the murder", "police arrested X for the bombing",
     # "men suspected of killing the judge"
     elif lemma in ACCUSE_VERBS and tok.pos_ == "VERB":
-        act = _prep_object(tok, ACT_PREPS | {"to"} if lemma in TO_VERBS else ACT_PREPS)
+        preps = ACT_PREPS | {"to"} if lemma in TO_VERBS else ACT_PREPS
+        objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+        act = _prep_object(tok, preps)
+        if act is None or not _names_violence(act, strict=True):
+            # "accused the army of murdering X": the parse often hangs the "of" on the accused
+            act = next((a for a in (_prep_object(o, {"of"}) for o in objects) if a is not None), None)
         if act is not None and _names_violence(act, strict=True):
-            people = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+            people = list(objects)
             if not people and tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
                 people = [tok.head]
             if not people and tok.dep_ == "advcl":  # "after being accused of ordering the murder"
@@ -302,6 +318,7 @@ def _statements(tok: Token) -> list[tuple[Role, list[Token], Token | None, str]]
         if act is not None and _names_violence(act, strict=True):
             out.append(("source", people, act, "involvement"))
     out.extend(_deed_statements(tok))
+    out.extend(_captor_statements(tok))
     out.extend(_victim_statements(tok))
     out.extend(_act_statements(tok))
     return out
@@ -329,9 +346,10 @@ def _deed_statements(tok: Token) -> list[tuple[Role, list[Token], Token | None, 
         out.append(("source", [c for c in tok.children if c.dep_ == "attr"], None, "doers are"))
     elif lemma in IDENTIFY_VERBS and tok.pos_ == "VERB":
         named = _prep_object(tok, {"as"})
-        described = [c for c in tok.children if c.dep_ in ("nsubjpass", "dobj")]
+        described = _identified(tok)
         if named is not None and any(_describes_doers(d) for d in described):
             out.append(("source", [named], None, "doers identified as"))
+    out.extend(_name_statements(tok))
     # "the murder of the director by the FMLN's urban commandos" (the parse may hang "by" on the verb)
     if tok.dep_ == "prep" and tok.lower_ == "by":
         act: Token | None = tok.head
@@ -346,11 +364,99 @@ def _deed_statements(tok: Token) -> list[tuple[Role, list[Token], Token | None, 
     return out
 
 
+def _colon_names(group: Token) -> list[Token]:
+    """The names a colon gives at the end of the sentence for a counted group: "arrested two men
+    suspected of the murder of X: Y and Z" names the two men, however the parse hangs the list
+    (it often makes the names an apposition of X). Only a list as long as the count is read so."""
+    count = next((c for c in group.children if c.dep_ == "nummod"), None)
+    parsed = parse_count(count.text) if count is not None else None
+    if parsed is None or parsed.best is None or parsed.best < 2:
+        return []
+    sent = group.sent
+    colon = next((t for t in group.doc[group.i + 1 : sent.end] if t.text == ":"), None)
+    if colon is None:
+        return []
+    names = [e for e in sent.ents if e.start > colon.i]
+    if len(names) != parsed.best or any(e.label_ != "PERSON" for e in names):
+        return []
+    return [e.root for e in names]
+
+
+def _identified(verb: Token) -> list[Token]:
+    """Who a verb of identifying identifies: its object or passive subject, read through a relative
+    pronoun or a reflexive ("the suspects, who were identified as X", "the assassin, who identified
+    himself as X")."""
+    found: list[Token] = []
+    for child in verb.children:
+        if child.dep_ not in ("nsubjpass", "dobj"):
+            continue
+        if child.lower_ in REFLEXIVES:
+            child = next((c for c in verb.children if c.dep_ == "nsubj"), child)
+        if child.lower_ in RELATIVE_PRONOUNS:
+            clause = next((a for a in list(child.ancestors)[:2] if a.dep_ in ("relcl", "acl")), None)
+            if clause is not None and clause.head.pos_ in ("NOUN", "PROPN"):
+                child = clause.head
+        found.append(child)
+    return found
+
+
+def _name_statements(tok: Token) -> list[tuple[Role, list[Token], Token | None, str]]:
+    """ "Their names are X and Y", "his name is X", "the names of the suspects are X": the names of
+    the doers or the victims described just before (the nearest description in the sentence, else
+    in the one before it)."""
+    if tok.lemma_.lower() != "be":
+        return []
+    subject = next((c for c in tok.children if c.dep_ == "nsubj" and c.lemma_.lower() in NAME_NOUNS), None)
+    names = [c for c in tok.children if c.dep_ == "attr" and any(t.pos_ == "PROPN" for t in c.subtree)]
+    if subject is None or not names:
+        return []
+    whose = _prep_object(subject, {"of"})
+    if whose is not None:
+        return [("source", names, None, "names are")] if _describes_doers(whose) else []
+    owner = next((c for c in subject.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
+    if owner is None or owner.lower_ not in OWNER_NUMBER:
+        return []
+    # the pronoun's antecedent: the nearest noun of its number ("his" -> "one of the terrorists")
+    plural = OWNER_NUMBER[owner.lower_]
+    previous = _previous_sentence(tok)
+    start = previous.start if previous is not None else tok.sent.start
+    for word in reversed(tok.doc[start : subject.i]):
+        noun = word.pos_ in ("NOUN", "PROPN") and (word.tag_ in ("NNS", "NNPS")) == plural
+        if noun or (word.lower_ == "one" and not plural):
+            return [("source", names, None, "names are")] if _describes_doers(word) else []
+    return []
+
+
+def _captor_statements(tok: Token) -> list[tuple[Role, list[Token], Token | None, str]]:
+    """ "The guerrillas released three engineers who were kidnapped a month ago", "the group is
+    holding X, who was kidnapped on 12 February": whoever holds or releases hostages whose
+    kidnapping the report tells without its doer is taken to be the kidnapper. ("Freed" and
+    "rescued" are left alone: the army frees hostages too.)"""
+    if tok.lemma_.lower() not in CAPTOR_VERBS or tok.pos_ != "VERB":
+        return []
+    out: list[tuple[Role, list[Token], Token | None, str]] = []
+    for held in (c for c in tok.children if c.dep_ == "dobj"):
+        for person in (held, *held.conjuncts, *(c for c in held.children if c.dep_ == "appos")):
+            for clause in person.children:
+                kidnapped = clause.dep_ in ("relcl", "acl") and clause.lemma_.lower() in KIDNAP_VERBS
+                if kidnapped and not _authors(clause) and not _prep_object(clause, {"by"}):
+                    out.append(("source", _doers(tok), clause, "captor"))
+    return out
+
+
 def _describes_doers(tok: Token) -> bool:
-    """A phrase that stands for the doers of an act: "the attackers", "the arrested men", "the suspects"."""
+    """A phrase that stands for the doers of an act: "the attackers", "the arrested men", "the
+    suspects", "men suspected of killing the judge", "one of the terrorists"."""
     if tok.lemma_.lower() in PERP_NOUNS or tok.lower_ in PERP_NOUNS:
         return True
-    return any(c.dep_ == "amod" and c.lower_ in PERP_NOUNS for c in tok.children)
+    for child in tok.children:
+        if child.dep_ == "amod" and child.lower_ in PERP_NOUNS:
+            return True
+        accused = child.dep_ == "acl" and child.tag_ == "VBN" and child.lemma_.lower() in ACCUSE_VERBS
+        if accused and _names_violence(_prep_object(child, ACT_PREPS), strict=True):
+            return True
+    inner = _prep_object(tok, {"of"})
+    return inner is not None and tok.lemma_.lower() in GENERIC_COUNTS and _describes_doers(inner)
 
 
 def _victim_statements(tok: Token) -> list[tuple[Role, list[Token], Token | None, str]]:
@@ -407,7 +513,7 @@ def _victim_statements(tok: Token) -> list[tuple[Role, list[Token], Token | None
     # "the victims were identified as X", "police identified the dead man as X"
     elif lemma in IDENTIFY_VERBS and tok.pos_ == "VERB":
         named = _prep_object(tok, {"as"})
-        described = [c for c in tok.children if c.dep_ in ("nsubjpass", "dobj")]
+        described = _identified(tok)
         if named is not None and any(_describes_victims(d) for d in described):
             out.append(("target", [named], None, "identified as"))
     return out
@@ -856,6 +962,7 @@ def _names_harm(cause: Token) -> bool:
 
 
 # general words for the doers that an "as" phrase says someone is ("pointed out as the persons responsible")
+GENERIC_COUNTS = frozenset({"one", "some", "two", "three", "four", "five", "several", "most", "all"})
 GENERIC_DOERS = frozenset({"person", "one", "people", "man", "individual", "party", "group", "those"})
 
 
