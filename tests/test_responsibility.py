@@ -321,3 +321,25 @@ def test_the_colon_list_must_be_as_long_as_the_group(extractor: Any) -> None:
 def test_an_army_that_frees_hostages_is_not_their_kidnapper(extractor: Any) -> None:
     text = "The army freed three engineers who were kidnapped in Oruro last month."
     assert not _has(_names(_incidents(extractor, text), "source_actors"), "army")
+
+
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [
+        # the one rebel group the report names, though only as the owner of a radio station
+        (
+            "Radio Patria, the ELN's radio station, said the guerrillas ambushed an army patrol near "
+            "Arauca on Monday.",
+            "National Liberation Army (Colombia)",
+        ),
+        # two groups named: the guerrillas could be either
+        (
+            "Leaders of the FARC and the ELN met in Havana on Sunday. On Monday the guerrillas ambushed "
+            "an army patrol near Arauca.",
+            "guerrillas",
+        ),
+    ],
+)
+def test_bare_rebels_are_the_one_rebel_group_named(extractor: Any, text: str, group: str) -> None:
+    ambush = [e for e in _incidents(extractor, text) if e.trigger.text == "ambushed"]
+    assert [a.name for e in ambush for a in e.source_actors] == [group]

@@ -204,7 +204,8 @@ def extract_article(doc: Doc, article: Article, resources: Resources) -> Extract
         )
 
     events = _fill_implicit_targets(events, doc, resources)
-    events = attach_claims(events, claims)  # after: a claimed doer does not invite a guessed target
+    # after: a claimed doer does not invite a guessed target
+    events = attach_claims(events, claims, named=[m.actor for m in mentions if m.actor is not None])
     quantities = _inherit_report_attribution(quantities, events)
     for relation in relations_from_events(events):
         if all(r.relation_id != relation.relation_id for r in relations):

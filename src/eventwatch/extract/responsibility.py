@@ -24,6 +24,8 @@ from eventwatch.extract.quantities import parse_count
 from eventwatch.model import ActorRef, Event, Span
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
@@ -630,36 +632,34 @@ def _authors(verb: Token) -> list[Token]:
     return _doers(verb)
 
 
-def attach_claims(events: list[Event], claims: list[Claim]) -> list[Event]:
+def attach_claims(events: list[Event], claims: list[Claim], *, named: Iterable[ActorRef] = ()) -> list[Event]:
     """Events with each claim's actors added to the incident the claim is about, and the bare
-    rebels of an article that names one rebel group only taken as that group's."""
-    return name_bare_rebels(_attach_claims(events, claims))
+    rebels of an article that names one rebel group only taken as that group's. ``named`` are the
+    actors the article's names resolved to, whether or not they take part in an event."""
+    return name_bare_rebels(_attach_claims(events, claims), named=named)
 
 
-def name_bare_rebels(events: list[Event]) -> list[Event]:
+def name_bare_rebels(events: list[Event], *, named: Iterable[ActorRef] = ()) -> list[Event]:
     """ "The guerrillas", "the rebels" in a report that names one rebel group and no other are that
-    group's fighters (as ACLED codes them); the mention keeps the report's words. With two groups
-    named, or none, a bare role stays what it is. (Cartels were tried too: "terrorists" in a report
-    naming a cartel are as often someone else's.)"""
-    groups = {
-        a.actor_id: a
-        for e in events
-        for a in (*e.source_actors, *e.target_actors)
-        if a.actor_id and a.type == "rebel"
-    }
+    group's fighters (as ACLED codes them); the mention keeps the report's words. The group may be
+    named anywhere in the report ("Radio Venceremos, the FMLN's station, said the rebels ..."). With
+    two groups named, or none, a bare role stays what it is. (Cartels were tried too: "terrorists"
+    in a report naming a cartel are as often someone else's.)"""
+    actors = [a for e in events for a in (*e.source_actors, *e.target_actors)]
+    groups = {a.actor_id: a for a in (*actors, *named) if a.actor_id and a.type == "rebel"}
     if len(groups) != 1:
         return events
     (group,) = groups.values()
 
-    def named(actor: ActorRef) -> ActorRef:
+    def as_group(actor: ActorRef) -> ActorRef:
         if actor.actor_id or actor.country or actor.cameo_code != "REB" or actor.type != "armed_group":
             return actor
         return replace(group, mention=actor.mention)
 
     out = []
     for event in events:
-        sources = tuple(named(a) for a in event.source_actors)
-        targets = tuple(named(a) for a in event.target_actors)
+        sources = tuple(as_group(a) for a in event.source_actors)
+        targets = tuple(as_group(a) for a in event.target_actors)
         if sources != event.source_actors or targets != event.target_actors:
             event = replace(event, source_actors=sources, target_actors=targets)
         out.append(event)
