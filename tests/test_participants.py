@@ -235,6 +235,15 @@ def test_restored_case_keeps_given_names_inside_a_run_of_names() -> None:
     assert restored.startswith("The FMLN kidnapped")
 
 
+def test_restored_case_reads_a_given_name_before_a_name(extractor: Any) -> None:
+    """ "HECTOR" is a verb to the dictionary and "GILDA" a form of "gild", but before a name they
+    are given names; a given name that is also a common word stays a word."""
+    text = "THE JUDGE CONDEMNED THE MURDER OF LEADERS HECTOR OQUELI AND GILDA FLORES BY YOUNG SANDINISTS."
+    restored = extractor._parseable(text)
+    assert "Hector Oqueli" in restored and "Gilda Flores" in restored
+    assert "young" in restored
+
+
 def test_restored_case_leaves_words_outside_names_alone() -> None:
     # "maria" after a comma, "normal" before a plain word: no run of names, no capital
     restored = _restore("THE MARIA, MARTINEZ SAID. A NORMAL DAY IN POTOSI.")

@@ -23,6 +23,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_SPACY_CHARS = 1_000_000
+# given names that are also common words, which all-capital text uses before a name as words
+# ("YOUNG SANDINISTS", "MANY FMLN", "LONG ISLAND")
+COMMON_WORDS = frozenset(
+    {"young", "man", "long", "many", "son", "guy", "miss", "lady", "king", "prince", "queen", "rich",
+     "royal", "noble", "golden", "junior", "major", "general", "grant", "mark", "chance", "hope", "love",
+     "joy", "faith", "page", "will", "may", "see", "numbers", "marine", "china", "america", "india"}
+)  # fmt: skip
 
 
 @dataclass
@@ -69,7 +76,9 @@ class Extractor:
 
         if not is_all_caps(text):
             return text
-        return restore_case(text, is_name=self._is_name, is_acronym=self._is_acronym)
+        return restore_case(
+            text, is_name=self._is_name, is_acronym=self._is_acronym, is_given_name=self._is_given_name
+        )
 
     def _is_name(self, word: str) -> bool:
         """A word of all-capital text that is written with a capital: a known actor or country,
@@ -85,6 +94,14 @@ class Extractor:
         if actors.lookup(word.title()) or actors.country_of(word.title()):
             return True
         return not is_english_word(word, self.nlp)
+
+    def _is_given_name(self, word: str) -> bool:
+        """A given name that is not also a common English word ("HECTOR", "GILDA"; not "YOUNG")."""
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        from eventwatch.resources.given_names import given_names
+
+        return len(word) > 2 and word not in STOP_WORDS and word not in COMMON_WORDS and word in given_names()
 
     def _is_acronym(self, word: str) -> bool:
         from spacy.lang.en.stop_words import STOP_WORDS

@@ -68,10 +68,13 @@ TITLES = frozenset(
 )  # fmt: skip
 
 
-def restore_case(text: str, *, is_name: NameCheck, is_acronym: NameCheck) -> str:
+def restore_case(
+    text: str, *, is_name: NameCheck, is_acronym: NameCheck, is_given_name: NameCheck = lambda word: False
+) -> str:
     """A mixed-case rendering of all-caps ``text`` with exactly the same length. A word the
     dictionary knows ("MARIA", "CASTRO") is a name too inside a run of names: between two names,
-    or between a title and a name ("JOSE MARIA MARTINEZ", "COLONEL CARLOS REYES")."""
+    or between a title and a name ("JOSE MARIA MARTINEZ", "COLONEL CARLOS REYES"), and a given
+    name right before a name ("HECTOR OQUELI")."""
     chars = [c.lower() if len(c.lower()) == 1 else c for c in text]
     words = list(WORD.finditer(text))
     kinds: list[str] = []  # "acronym", "name" or "" per word
@@ -86,10 +89,16 @@ def restore_case(text: str, *, is_name: NameCheck, is_acronym: NameCheck) -> str
         else:
             kinds.append("")
     for k, match in enumerate(words):
-        if kinds[k] or k == 0 or k + 1 >= len(words) or kinds[k + 1] != "name":
+        if kinds[k] or k + 1 >= len(words) or kinds[k + 1] != "name":
             continue
-        before, after = words[k - 1], words[k + 1]
-        if not (_adjacent(text, before, match) and _adjacent(text, match, after)):
+        after = words[k + 1]
+        if not _adjacent(text, match, after):
+            continue
+        if is_given_name(match.group(0).lower()):
+            kinds[k] = "name"  # "hector Oqueli" -> "Hector Oqueli"
+            continue
+        before = words[k - 1] if k else None
+        if before is None or not _adjacent(text, before, match):
             continue
         if kinds[k - 1] == "name" or before.group(0).lower() in TITLES:
             kinds[k] = "name"  # "Jose maria Martinez" -> "Jose Maria Martinez"
