@@ -135,6 +135,23 @@ def test_by_phrase_of_a_means_is_no_perpetrator(extractor: Any) -> None:
             "Jorge Ramirez.",
             ["gomez", "ramirez"],
         ),
+        # injured with no cause named, in a report of an attack
+        (
+            "Gunmen fired on the car of the mayor of Sucre on Monday. Senator Ernesto Pisano was "
+            "seriously injured at the same time.",
+            ["pisano"],
+        ),
+        # injured in the act
+        (
+            "Councilman Benito Ocampo was seriously injured in the bomb attack on the town hall of Oruro.",
+            ["ocampo"],
+        ),
+        # a broadcast transcript whose turn label the parse would take for a subject
+        (
+            "A BOMB EXPLODED AT THE MARKET OF TARIJA TODAY.  (QUIROGA) AMONG THE INJURED HERE ARE "
+            "MARIA GOMEZ, 53; JORGE RAMIREZ, 24; AND HILDA FLORES, 23.",
+            ["gomez", "ramirez", "hilda flores"],
+        ),
     ],
 )
 def test_victims_told_after_the_act(extractor: Any, text: str, victims: list[str]) -> None:
@@ -343,3 +360,11 @@ def test_an_army_that_frees_hostages_is_not_their_kidnapper(extractor: Any) -> N
 def test_bare_rebels_are_the_one_rebel_group_named(extractor: Any, text: str, group: str) -> None:
     ambush = [e for e in _incidents(extractor, text) if e.trigger.text == "ambushed"]
     assert [a.name for e in ambush for a in e.source_actors] == [group]
+
+
+def test_an_injury_with_a_cause_other_than_harm_is_no_victim_of_an_attack(extractor: Any) -> None:
+    text = (
+        "A bomb exploded at the market in Sucre on Monday. Two days later, a farmer was injured in a "
+        "car crash near Oruro."
+    )
+    assert not _has(_names(_incidents(extractor, text), "target_actors"), "farmer")

@@ -71,9 +71,12 @@ class Extractor:
             yield from self._run(nlp, batch, resources)
 
     def _parseable(self, text: str) -> str:
-        """The text spaCy parses: all-capital text in restored case (same length, same offsets)."""
+        """The text spaCy parses: transcript turn labels blanked, all-capital text in restored case
+        (same length, same offsets)."""
         from eventwatch.extract.casing import is_all_caps, restore_case
+        from eventwatch.extract.transcript import blank_turn_labels
 
+        text = blank_turn_labels(text)
         if not is_all_caps(text):
             return text
         return restore_case(
@@ -114,7 +117,7 @@ class Extractor:
 
     def _run(self, nlp: Language, batch: list[Article], resources: Resources) -> Iterator[Extraction]:
         from eventwatch.extract.article import extract_article
-        from eventwatch.extract.casing import is_all_caps, restore_spans
+        from eventwatch.extract.casing import restore_spans
 
         # In a memory zone the strings and lexemes a batch adds to the vocabulary are freed when it
         # closes: otherwise every new word of a long run (names, numbers, URLs) stays in memory.
@@ -122,12 +125,13 @@ class Extractor:
         out: list[Extraction] = []
         with nlp.memory_zone():
             texts = [self._parseable(a.text[:MAX_SPACY_CHARS]) for a in batch]
-            for article, doc in zip(batch, nlp.pipe(texts, batch_size=self.settings.batch_size), strict=True):
+            docs = nlp.pipe(texts, batch_size=self.settings.batch_size)
+            for article, text, doc in zip(batch, texts, docs, strict=True):
                 try:
                     extraction = extract_article(doc, article, resources)
-                    out.append(
-                        restore_spans(extraction, article.text) if is_all_caps(article.text) else extraction
-                    )
+                    # the parse read a restored or blanked copy: the records quote the original
+                    changed = text != article.text[:MAX_SPACY_CHARS]
+                    out.append(restore_spans(extraction, article.text) if changed else extraction)
                 except Exception as exc:  # recorded on the article, never swallowed silently
                     log.exception("extraction failed for article %s", article.article_id)
                     message = f"extraction failed: {type(exc).__name__}: {exc}"

@@ -201,7 +201,7 @@ def claims_in_sentence(sent: SpacySpan, *, index: int, resolver: ParticipantReso
                     act_word=act.lower_ if act is not None else None,
                     # a participle ("the peasants killed", "injured were X") tells again an act told
                     back_reference=act is None
-                    or cue in ("participle", "inverted", "with", "died in")
+                    or cue in ("participle", "inverted", "with", "died in", "hurt in")
                     or _refers_back(_violent_word(act)),
                 )
             )
@@ -826,6 +826,26 @@ def _act_statements(tok: Token) -> list[tuple[Role, list[Token], Token | None, s
     spared = lemma in UNHARMED or any(
         c.lemma_.lower() in UNHARMED for c in tok.children if c.dep_ in ("acomp", "oprd", "advmod")
     )
+    # "X was seriously injured in the blast", "Y was also hurt": the one the act was done to (an
+    # injury is no act of its own to the lexicon: accidents injure too, so a named cause must be harm)
+    if lemma in HURT_VERBS and tok.tag_ == "VBN":
+        people = [c for c in tok.children if c.dep_ == "nsubjpass"]
+        causes = [
+            o
+            for prep in tok.children
+            if prep.dep_ == "prep" and prep.lower_ in DEATH_PREPS
+            for o in prep.children
+            if o.dep_ == "pobj"
+        ]
+        cause = next((c for c in causes if _names_harm(c)), None)
+        if cause is None and not causes:
+            # no cause told: a named person only ("dozens of people were injured" is a count,
+            # which the casualty figures already carry, and may span the whole day's unrest)
+            people = [p for p in people if _named_person(p)]
+            if people:
+                out.append(("target", people, None, "hurt in"))
+        elif cause is not None and people:
+            out.append(("target", people, cause, "hurt in"))
     if (lemma == "die" or spared) and tok.pos_ in ("VERB", "AUX", "ADJ"):
         verb = tok.head if lemma in UNHARMED else tok
         for prep in [*verb.children, *tok.children]:
@@ -948,6 +968,7 @@ def _violent_word(act: Token) -> Token:
     return next((t for t in act.subtree if t.lemma_.lower() in VIOLENT_ACTS and t.pos_ == "NOUN"), act)
 
 
+HURT_VERBS = frozenset({"injure", "hurt"})
 UNHARMED = frozenset({"unharmed", "unhurt", "unscathed", "uninjured"})
 DEATH_PREPS = frozenset({"in", "from", "of", "during", "after", "following"})
 HARM_WORDS = frozenset({"wound", "gunshot", "bullet", "explosion", "blast", "bomb", "injury", "shot"})
