@@ -116,11 +116,6 @@ def test_the_institution_a_claim_names_is_kept_beside_the_soldiers(extractor: An
     assert _has(names, "army") and _has(names, "soldiers")
 
 
-def test_by_phrase_of_a_means_is_no_perpetrator(extractor: Any) -> None:
-    text = "The mayor condemned the attack by car bomb on the market of Tarija on Monday."
-    assert not _has(_names(_incidents(extractor, text), "source_actors"), "bomb")
-
-
 @pytest.mark.parametrize(
     ("text", "victims"),
     [
@@ -318,28 +313,6 @@ def test_those_arrested_and_charged_are_doers_of_the_crime_not_of_the_arrest(ext
     assert not _has(_names(arrest, "source_actors"), "ospina")
 
 
-def test_names_given_after_the_victims_are_no_perpetrators(extractor: Any) -> None:
-    text = (
-        "Gunmen killed two teachers in Oruro on Monday. Their names are Rosa Quispe Mamani and Elena "
-        "Vaca Soliz."
-    )
-    events = _incidents(extractor, text)
-    assert not _has(_names(events, "source_actors"), "quispe")
-
-
-def test_the_colon_list_must_be_as_long_as_the_group(extractor: Any) -> None:
-    text = (
-        "PERUVIAN AUTHORITIES HAVE ARRESTED THREE MEN SUSPECTED OF BEING INVOLVED IN THE MURDER OF "
-        "PERUVIAN LIBERAL PARTY CANDIDATE JUAN CARLOS ARCE: MARIO DELGADO AND JOSE ANTONIO VILLA."
-    )
-    assert not _has(_names(_incidents(extractor, text), "source_actors"), "mario delgado")
-
-
-def test_an_army_that_frees_hostages_is_not_their_kidnapper(extractor: Any) -> None:
-    text = "The army freed three engineers who were kidnapped in Oruro last month."
-    assert not _has(_names(_incidents(extractor, text), "source_actors"), "army")
-
-
 @pytest.mark.parametrize(
     ("text", "group"),
     [
@@ -362,9 +335,41 @@ def test_bare_rebels_are_the_one_rebel_group_named(extractor: Any, text: str, gr
     assert [a.name for e in ambush for a in e.source_actors] == [group]
 
 
-def test_an_injury_with_a_cause_other_than_harm_is_no_victim_of_an_attack(extractor: Any) -> None:
-    text = (
-        "A bomb exploded at the market in Sucre on Monday. Two days later, a farmer was injured in a "
-        "car crash near Oruro."
-    )
-    assert not _has(_names(_incidents(extractor, text), "target_actors"), "farmer")
+@pytest.mark.parametrize(
+    ("text", "side", "word"),
+    [
+        # a by-phrase of a means names no doer
+        (
+            "The mayor condemned the attack by car bomb on the market of Tarija on Monday.",
+            "source_actors",
+            "bomb",
+        ),
+        # names given after the victims are theirs
+        (
+            "Gunmen killed two teachers in Oruro on Monday. Their names are Rosa Quispe Mamani and Elena "
+            "Vaca Soliz.",
+            "source_actors",
+            "quispe",
+        ),
+        # a colon list that is not as long as the counted group does not name it
+        (
+            "PERUVIAN AUTHORITIES HAVE ARRESTED THREE MEN SUSPECTED OF BEING INVOLVED IN THE MURDER OF "
+            "PERUVIAN LIBERAL PARTY CANDIDATE JUAN CARLOS ARCE: MARIO DELGADO AND JOSE ANTONIO VILLA.",
+            "source_actors",
+            "mario delgado",
+        ),
+        # an army that frees hostages did not take them
+        ("The army freed three engineers who were kidnapped in Oruro last month.", "source_actors", "army"),
+        # an injury from something other than harm is no victim of the attack told before
+        (
+            "A bomb exploded at the market in Sucre on Monday. Two days later, a farmer was injured in a "
+            "car crash near Oruro.",
+            "target_actors",
+            "farmer",
+        ),
+    ],
+)
+def test_no_party_is_read_into_an_act_it_has_no_part_in(
+    extractor: Any, text: str, side: str, word: str
+) -> None:
+    assert not _has(_names(_incidents(extractor, text), side), word)
