@@ -23,13 +23,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_SPACY_CHARS = 1_000_000
-# given names that are also common words, which all-capital text uses before a name as words
-# ("YOUNG SANDINISTS", "MANY FMLN", "LONG ISLAND")
-COMMON_WORDS = frozenset(
-    {"young", "man", "long", "many", "son", "guy", "miss", "lady", "king", "prince", "queen", "rich",
-     "royal", "noble", "golden", "junior", "major", "general", "grant", "mark", "chance", "hope", "love",
-     "joy", "faith", "page", "will", "may", "see", "numbers", "marine", "china", "america", "india"}
-)  # fmt: skip
 
 
 @dataclass
@@ -104,7 +97,7 @@ class Extractor:
 
         from eventwatch.resources.given_names import given_names
 
-        return len(word) > 2 and word not in STOP_WORDS and word not in COMMON_WORDS and word in given_names()
+        return len(word) > 2 and word not in STOP_WORDS and word in given_names()
 
     def _is_acronym(self, word: str) -> bool:
         from spacy.lang.en.stop_words import STOP_WORDS

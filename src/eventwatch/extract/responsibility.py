@@ -5,7 +5,9 @@ that tells the attack: "The FMLN claimed responsibility for the bombing", "polic
 killing on drug traffickers", "two soldiers were charged with the murder", "the attack was
 attributed to urban guerrillas", "X was behind the ambush". It names the victims as often in an
 identification told after the act: "The victims were identified as X and Y", "among the dead was
-X", "those kidnapped are X, Y and Z". Each such statement is a ``Claim``: the actors it names, the
+X", "those kidnapped are X, Y and Z". It names the doers in an identification too: "the
+suspects, who were identified as X and Y", "their names are X and Y"; and whoever holds or
+releases hostages took them. Each such statement is a ``Claim``: the actors it names, the
 role it gives them (source or target) and, where the statement names it, the act it is about.
 ``attach_claims`` makes the actors sources or targets of the incident the claim is about: the
 event of the act it names, else the nearest incident told in the same or the preceding sentences
@@ -404,8 +406,8 @@ def _identified(verb: Token) -> list[Token]:
 
 def _name_statements(tok: Token) -> list[tuple[Role, list[Token], Token | None, str]]:
     """ "Their names are X and Y", "his name is X", "the names of the suspects are X": the names of
-    the doers or the victims described just before (the nearest description in the sentence, else
-    in the one before it)."""
+    the doers, where the nearest noun the pronoun can stand for (in the sentence, else in the one
+    before it) describes them; names given for victims are read by ``_victim_statements``."""
     if tok.lemma_.lower() != "be":
         return []
     subject = next((c for c in tok.children if c.dep_ == "nsubj" and c.lemma_.lower() in NAME_NOUNS), None)

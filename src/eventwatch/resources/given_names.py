@@ -14,11 +14,18 @@ from importlib.resources import files
 from eventwatch.errors import ResourceError
 
 TABLES = ("dist.male.first", "dist.female.first")
+# given names that are also common words, which all-capital text uses before a name as words
+# ("YOUNG SANDINISTS", "LONG ISLAND", "GENERAL ORTEGA"): never read as given names
+COMMON_WORDS = frozenset(
+    {"young", "man", "long", "many", "son", "guy", "miss", "lady", "king", "prince", "queen", "rich",
+     "royal", "noble", "golden", "junior", "major", "general", "grant", "mark", "chance", "hope", "love",
+     "joy", "faith", "page", "will", "may", "see", "numbers", "marine", "china", "america", "india"}
+)  # fmt: skip
 
 
 @lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
-    """Lower-cased given names (read once per process)."""
+    """Lower-cased given names, less the common words (read once per process)."""
     found: set[str] = set()
     for table in TABLES:
         try:
@@ -26,4 +33,4 @@ def given_names() -> frozenset[str]:
         except (ModuleNotFoundError, FileNotFoundError) as exc:
             raise ResourceError(f"names package: cannot read its census table {table}: {exc}") from exc
         found.update(line.split()[0].lower() for line in text.splitlines() if line.strip())
-    return frozenset(found)
+    return frozenset(found - COMMON_WORDS)
