@@ -1185,10 +1185,7 @@ def participants(
     if anchor.pos_ in ("VERB", "AUX"):
         subject, passive_target = _subject_of(anchor)
         if subject is not None:
-            doers = resolver.resolve_all(subject)
-            if not doers and plover_type in VIOLENT_TYPES:
-                doers = resolver.unnamed_party(subject)
-            _extend(sources, doers)
+            _extend(sources, _doers(subject, resolver, plover_type=plover_type))
             _extend(sources, _coordinated_parties(subject, resolver))
         if passive_target is not None and passive_target.i != trigger.i:
             _extend(targets, resolver.resolve_all(passive_target))
@@ -1196,10 +1193,7 @@ def participants(
             if child.dep_ == "agent":
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
-                        doers = resolver.resolve_all(pobj)
-                        if not doers and plover_type in VIOLENT_TYPES:
-                            doers = resolver.unnamed_party(pobj)
-                        _extend(sources, doers)
+                        _extend(sources, _doers(pobj, resolver, plover_type=plover_type))
         if (
             plover_type == "ASSAULT"
             and subject is None
@@ -1216,6 +1210,15 @@ def participants(
                 _extend(sources, resolver.resolve_all(tok))
     targets = [t for t in targets if all(_same_actor(t, s) is False for s in sources)]
     return sources, targets
+
+
+def _doers(token: Token, resolver: ParticipantResolver, *, plover_type: str) -> list[ActorRef]:
+    """The actors a subject or agent names; for a violent act, people no one has named are kept in
+    the report's words ("a group of unidentified persons")."""
+    doers = resolver.resolve_all(token)
+    if not doers and plover_type in VIOLENT_TYPES:
+        doers = resolver.unnamed_party(token)
+    return doers
 
 
 def _sharing_agent(verb: Token) -> list[Token]:
